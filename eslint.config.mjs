@@ -19,20 +19,40 @@ const infrastructure = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'apps/api/public/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      'apps/api/public/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { sourceType: 'module' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
@@ -41,16 +61,43 @@ export default tseslint.config(
     files: ['libs/domain/src/**/*.ts'],
     ignores: ['libs/domain/src/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: infrastructure.map((group) => ({ group: [group], message: 'libs/domain stays pure: no framework, queue, database or I/O imports.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: infrastructure.map((group) => ({
+            group: [group],
+            message: 'libs/domain stays pure: no framework, queue, database or I/O imports.',
+          })),
+        },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'libs/domain never reads the clock: take `now` from the command.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'libs/domain never reads the clock: take `now` from the command.' },
-        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name=/^(now|local|utc)$/][arguments.length=0]", message: 'libs/domain never reads the clock: take `now` from the command.' },
-        { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'libs/domain never reads the clock.' },
-        { selector: "CallExpression[callee.name='require']", message: 'libs/domain uses static imports only.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'libs/domain never reads the clock: take `now` from the command.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'libs/domain never reads the clock: take `now` from the command.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='DateTime'][callee.property.name=/^(now|local|utc)$/][arguments.length=0]",
+          message: 'libs/domain never reads the clock: take `now` from the command.',
+        },
+        {
+          selector: "MemberExpression[object.name='performance'][property.name='now']",
+          message: 'libs/domain never reads the clock.',
+        },
+        {
+          selector: "CallExpression[callee.name='require']",
+          message: 'libs/domain uses static imports only.',
+        },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'libs/domain reads no environment.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'libs/domain reads no environment.' },
+      ],
     },
   },
 );

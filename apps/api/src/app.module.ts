@@ -1,0 +1,15 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, type EngineStartup } from '@engine/platform';
+import { WorkerModule } from '../../worker/src/worker.module';
+import { HealthController } from './health/health.controller';
+
+/**
+ * The API. `npm start` runs the worker in the same process (on the embedded default), so the
+ * worker's module is imported here; production runs the worker program on its own.
+ */
+@Module({ imports: [WorkerModule], controllers: [HealthController] })
+export class AppModule {
+  static forRoot(startup: EngineStartup): DynamicModule {
+    return { module: AppModule, imports: [PlatformModule.forRoot(startup)] };
+  }
+}

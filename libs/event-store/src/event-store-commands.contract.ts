@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '@engine/domain';
+import { WrongExpectedVersionError } from './event-store.errors';
+import {
+  counterDecider,
+  type EventStoreContractSubject,
+  eventually,
+  increment,
+  withRacingReads,
+} from './event-store.contract-kit';
+import { ConcurrencyConflictError, handleCommand } from './handle-command';
+import { loadRecordedPolicies, PolicyVersionConflictError, recordPolicy } from './policy-records';
+
+type Current = () => { subject: EventStoreContractSubject; prefix: string };
+
+const meta = { now: '2025-03-04T10:00:00.000Z', actor: { id: 'loader', role: 'system' as const } };
+
+/** handleCommand and the policy records on top of the adapter. */
+export function describeCommandContract(current: Current): void {
+  describe('handleCommand', () => {
+    it('reads, decides and appends with the command metadata', async () => {
+      const { subject, prefix: p } = current();
+      const first = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(2),
+        { commandId: 'c-1' },
+      );
+      const second = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(3),
+        {
+          commandId: 'c-2',
+          correlationId: 'corr-9',
+          causationId: 'evt-7',
+        },
+      );
+      expect([first.version, first.state, second.version, second.state]).toEqual([
+        1n,
+        { total: 2 },
+        2n,
+        { total: 5 },
+      ]);
+      const [recorded] = await subject.store.readStream(`${p}-counter`, { fromVersion: 2n });
+      expect(second.events).toEqual([recorded]);
+      expect(recorded.metadata).toMatchObject({
+        occurredAt: '2025-03-04T10:00:00.000Z',
+        actor: { id: 'u-1', role: 'engineer' },
+        correlationId: 'corr-9',
+        causationId: 'evt-7',
+        commandId: 'c-2',
+      });
+    });
+
+    it('two concurrent commands both succeed, one after a retry (versions 1 and 2)', async () => {
+      const { subject, prefix: p } = current();
+      const racing = withRacingReads(subject.store, 2);
+      const results = await Promise.all(
+        [1, 10].map((by, i) =>
+          handleCommand(racing, `${p}-counter`, counterDecider, increment(by), {
+            commandId: `c-${i}`,
+          }),
+        ),
+      );
+      expect(results.map((result) => result.version).sort()).toEqual([1n, 2n]);
+      expect(results.find((result) => result.version === 2n)?.state).toEqual({ total: 11 });
+      expect(await subject.store.readStream(`${p}-counter`)).toHaveLength(2);
+    });
+
+    it('five concurrent commands all succeed within the default retries', async () => {
+      const { subject, prefix: p } = current();
+      const racing = withRacingReads(subject.store, 5);
+      const results = await Promise.all(
+        [1, 2, 3, 4, 5].map((by) =>
+          handleCommand(racing, `${p}-counter`, counterDecider, increment(by), {
+            commandId: randomUUID(),
+          }),
+        ),
+      );
+      expect(results.map((result) => result.version).sort()).toEqual([1n, 2n, 3n, 4n, 5n]);
+      expect(results.find((result) => result.version === 5n)?.state).toEqual({ total: 15 });
+    });
+
+    it('gives up with ConcurrencyConflictError after maxRetries', async () => {
+      const { subject, prefix: p } = current();
+      const racing = withRacingReads(subject.store, 2);
+      const outcomes = await Promise.allSettled(
+        [1, 2].map((by) =>
+          handleCommand(racing, `${p}-counter`, counterDecider, increment(by), {
+            commandId: randomUUID(),
+            maxRetries: 0,
+          }),
+        ),
+      );
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const failure = outcomes.find(
+        (outcome) => outcome.status === 'rejected',
+      ) as PromiseRejectedResult;
+      expect(failure.reason).toBeInstanceOf(ConcurrencyConflictError);
+    });
+
+    it('the same command id twice appends once and answers with the first events', async () => {
+      const { subject, prefix: p } = current();
+      const first = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(2),
+        { commandId: 'same' },
+      );
+      await handleCommand(subject.store, `${p}-counter`, counterDecider, increment(5), {
+        commandId: 'other',
+      });
+      const again = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(2),
+        { commandId: 'same' },
+      );
+      expect(again.events).toEqual(first.events);
+      expect(await subject.store.readStream(`${p}-counter`)).toHaveLength(2);
+      const racing = withRacingReads(subject.store, 2);
+      const twins = await Promise.all(
+        [0, 1].map(() =>
+          handleCommand(racing, `${p}-counter`, counterDecider, increment(7), {
+            commandId: 'twin',
+          }),
+        ),
+      );
+      expect(twins[0].events).toEqual(twins[1].events);
+      expect(await subject.store.readStream(`${p}-counter`)).toHaveLength(3);
+    });
+
+    it('refuses a stale expectedVersion at once, appends nothing for no events, lets DomainError through', async () => {
+      const { subject, prefix: p } = current();
+      await handleCommand(subject.store, `${p}-counter`, counterDecider, increment(1), {
+        commandId: 'c-1',
+      });
+      const stale = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(1),
+        {
+          commandId: 'c-2',
+          expectedVersion: 0n,
+        },
+      ).catch((e: unknown) => e);
+      expect(stale).toBeInstanceOf(WrongExpectedVersionError);
+      expect(stale).toMatchObject({ expected: 0n, actual: 1n });
+      const none = await handleCommand(
+        subject.store,
+        `${p}-counter`,
+        counterDecider,
+        increment(0),
+        { commandId: 'c-3' },
+      );
+      expect(none).toEqual({ state: { total: 1 }, version: 1n, events: [] });
+      await expect(
+        handleCommand(subject.store, `${p}-counter`, counterDecider, increment(-1), {
+          commandId: 'c-4',
+          expectedVersion: 1n,
+        }),
+      ).rejects.toBeInstanceOf(DomainError);
+      expect(await subject.store.readStream(`${p}-counter`)).toHaveLength(1);
+    });
+  });
+
+  describe('policy records', () => {
+    it('records a version once, accepts the same content again and refuses other content', async () => {
+      const { subject, prefix: p } = current();
+      const policy = {
+        version: `${p}-2023-04`,
+        contentHash: 'a'.repeat(64),
+        content: 'version: 2023-04\n',
+      };
+      await expect(recordPolicy(subject.store, policy, meta)).resolves.toBe('recorded');
+      await expect(recordPolicy(subject.store, policy, meta)).resolves.toBe('unchanged');
+      const changed = {
+        ...policy,
+        contentHash: 'b'.repeat(64),
+        content: 'version: 2023-04\nchanged: true\n',
+      };
+      const error = await recordPolicy(subject.store, changed, meta).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PolicyVersionConflictError);
+      expect((error as Error).message).toBe(
+        `policy version ${p}-2023-04 is already recorded with different content ` +
+          `(hash aaaaaaaaaaaa… ≠ bbbbbbbbbbbb…); give the changed document a new version`,
+      );
+      const other = {
+        version: `${p}-2024-01`,
+        contentHash: 'c'.repeat(64),
+        content: 'version: 2024-01\n',
+      };
+      await Promise.all([
+        recordPolicy(subject.store, other, meta),
+        recordPolicy(subject.store, other, meta),
+      ]);
+      const ours = await eventually(
+        async () =>
+          (await loadRecordedPolicies(subject.store)).filter((record) =>
+            record.version.startsWith(p),
+          ),
+        (records) => records.length >= 2,
+      );
+      expect(ours).toEqual([policy, other]);
+    });
+  });
+}

@@ -1,0 +1,49 @@
+export type {
+  AppendResult,
+  EventHandler,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionErrorContext,
+} from './event-store.port';
+export {
+  EventIdConflictError,
+  EventStoreError,
+  StoreUnavailableError,
+  WrongExpectedVersionError,
+} from './event-store.errors';
+export {
+  parseBigIntText,
+  serializeRecordedEvent,
+  type SerializedRecordedEvent,
+} from './event-store.json';
+export { deriveEventId } from './command-event-id';
+export {
+  type CommandResult,
+  ConcurrencyConflictError,
+  handleCommand,
+  type HandleCommandOptions,
+} from './handle-command';
+export {
+  createEventStore,
+  type EventStoreConfig,
+  type EventStoreKind,
+} from './event-store.factory';
+// Adapters are reached through createEventStore (loaded on demand); their option types are public.
+export type { SqliteEventStoreOptions } from './sqlite-event-store.adapter';
+export type { PostgresEventStoreOptions } from './postgres-event-store.adapter';
+export type { EsdbEventStoreOptions } from './esdb-event-store.adapter';
+export {
+  loadRecordedPolicies,
+  POLICY_STREAM_PREFIX,
+  type PolicyRecord,
+  PolicyVersionConflictError,
+  policyStreamId,
+  recordPolicy,
+} from './policy-records';

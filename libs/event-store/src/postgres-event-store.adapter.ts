@@ -1,0 +1,250 @@
+import { Pool, type PoolClient } from 'pg';
+import {
+  EventIdConflictError,
+  StoreUnavailableError,
+  WrongExpectedVersionError,
+} from './event-store.errors';
+import type {
+  AppendResult,
+  EventHandler,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.port';
+import {
+  checkExpectedVersion,
+  checkFeedArgs,
+  normaliseBatch,
+  replayedResult,
+} from './event-store.rules';
+import { startPollingSubscription, SubscriptionRegistry } from './polling-subscription';
+import { mapPostgresError, violatedConstraint } from './postgres-event-store.errors';
+import { AppendListener } from './postgres-event-store.listener';
+import {
+  insertBatchInOrder,
+  type Query,
+  selectAppendState,
+  selectCurrentVersion,
+  selectFeedPage,
+  selectStream,
+} from './postgres-event-store.queries';
+import { LOCK_CLASS, migratePostgres, quoteSchema } from './postgres-event-store.schema';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the tables, created if missing. Default 'public'. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+  /** Subscriptions poll this often when no notification arrives. Default 500 ms. */
+  readonly pollIntervalMs?: number;
+  /** Test seam: awaited inside every append transaction just before COMMIT (a slow writer). */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+/**
+ * PostgreSQL adapter. The concurrent-writer gap problem: `position` comes from a sequence, so a
+ * transaction can take position 10, another take 11 and commit first; a reader that saw 11 and
+ * checkpointed it would never see 10. Two rules close the gap:
+ *
+ * 1. Positions are allocated in transaction-id order. An append's INSERT runs inside a session
+ *    advisory lock (LOCK_CLASS.append, per schema) taken and released by that one statement
+ *    (`insertBatchInOrder`), and nothing before it writes, so getting a transaction id (at the
+ *    first insert) and drawing positions is one step no other append interleaves with: for any two
+ *    appends, the one with the lower `transaction_id` has all the lower positions. The lock is not
+ *    held until COMMIT, so commits still overlap and their WAL flushes are grouped.
+ * 2. Readers only return rows with `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`: every
+ *    transaction below the oldest still running has finished, so such a row is final (committed and
+ *    visible, or rolled back and never visible). By rule 1, every position below a returned row
+ *    belongs to a transaction below the horizon too, hence is final: a reader never returns a
+ *    position while a lower one can still appear. Positions seen are strictly increasing.
+ *
+ * The price: a long-running write transaction anywhere in the cluster holds the horizon back, which
+ * delays (never loses) the feed; keep write transactions short. Per-stream consistency does not use
+ * the horizon: readStream sees every committed event, and appends to one stream are serialised by a
+ * transaction advisory lock on the stream id, checked, then inserted (the unique (stream_id,
+ * version) constraint is the last line of defence). Appends NOTIFY in their transaction; the
+ * subscriptions listen and also poll.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly table: string;
+  private readonly channel: string;
+  private readonly listener: AppendListener;
+  private readonly appendLock: { classId: number; name: string; channel: string };
+  private closed = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions,
+  ) {
+    const schema = options.schema ?? 'public';
+    this.table = `${quoteSchema(schema)}.events`;
+    this.channel = `event_store_${schema}`.slice(0, 63);
+    this.appendLock = { classId: LOCK_CLASS.append, name: schema, channel: this.channel };
+    this.listener = new AppendListener(
+      { connectionString: options.connectionString },
+      this.channel,
+    );
+  }
+
+  /** Connects and applies pending migrations. @throws StoreUnavailableError */
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client that loses its connection is discarded by the pool; the next query reconnects.
+    pool.on('error', () => undefined);
+    try {
+      await migratePostgres(pool, quoteSchema(options.schema ?? 'public'));
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw mapPostgresError(error);
+    }
+    return new PostgresEventStore(pool, options);
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const batch = normaliseBatch(streamId, events);
+    const client = await this.client();
+    const query: Query = (sql, values) => client.query(sql, values);
+    let appendLocked = false;
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
+      const ids = batch.map((event) => event.id);
+      const { current, recorded } = await selectAppendState(query, this.table, streamId, ids);
+      const replay = replayedResult(streamId, batch, recorded);
+      if (replay) {
+        await client.query('COMMIT');
+        return replay;
+      }
+      checkExpectedVersion(streamId, expected, current);
+      if (batch.length === 0) {
+        await client.query('COMMIT');
+        return { nextVersion: current, positions: [] };
+      }
+      appendLocked = true;
+      const positions = await insertBatchInOrder(
+        query,
+        this.table,
+        this.appendLock,
+        streamId,
+        batch,
+        current,
+      );
+      appendLocked = false;
+      await this.options.beforeCommit?.();
+      await client.query('COMMIT');
+      this.listener.notifyLocal();
+      return { nextVersion: current + BigInt(batch.length), positions };
+    } catch (error) {
+      await client.query('ROLLBACK').catch((failure: Error) => (broken = failure));
+      if (appendLocked) {
+        // The statement failed part-way: the session lock may still be held.
+        await client
+          .query('SELECT pg_advisory_unlock($1, hashtext($2))', [
+            this.appendLock.classId,
+            this.appendLock.name,
+          ])
+          .catch((failure: Error) => (broken = failure));
+      }
+      throw await this.translate(error, streamId, batch, expected);
+    } finally {
+      // A client whose session state is unknown (lock possibly held) is destroyed, not reused.
+      client.release(broken);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return selectStream(this.query, this.table, streamId, options.fromVersion ?? 1n);
+  }
+
+  async readAll(
+    from: bigint,
+    limit: number,
+    options: ReadAllOptions = {},
+  ): Promise<RecordedEvent[]> {
+    checkFeedArgs(from, limit);
+    return (await selectFeedPage(this.query, this.table, from, limit, options.streamPrefixes))
+      .events;
+  }
+
+  subscribe(from: bigint, handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    checkFeedArgs(from);
+    if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
+    const feed = {
+      readPage: (cursor: bigint, limit: number, prefixes: readonly string[] | undefined) =>
+        selectFeedPage(this.query, this.table, cursor, limit, prefixes),
+      onAppend: (listener: () => void) => this.listener.add(listener),
+    };
+    const pollIntervalMs = this.options.pollIntervalMs ?? 500;
+    return this.subscriptions.track(
+      startPollingSubscription(feed, from, handler, { ...options, pollIntervalMs }),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions.stopAll();
+    await this.listener.close();
+    await this.pool.end();
+  }
+
+  /** Turns a failed append into the port's errors. */
+  private async translate(
+    error: unknown,
+    streamId: string,
+    batch: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ) {
+    const constraint = violatedConstraint(error);
+    if (constraint === 'events_stream_version_key') {
+      const actual = await selectCurrentVersion(this.query, this.table, streamId).catch(() => -1n);
+      return new WrongExpectedVersionError(streamId, expected, actual);
+    }
+    if (constraint === 'events_id_key') {
+      return new EventIdConflictError(
+        streamId,
+        batch.map((event) => event.id),
+        'an id was recorded concurrently',
+      );
+    }
+    return mapPostgresError(error);
+  }
+
+  private async client(): Promise<PoolClient> {
+    if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw mapPostgresError(error);
+    }
+  }
+
+  /** Pool queries, with the port's errors. */
+  private readonly query: Query = async (sql, values) => {
+    if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
+    try {
+      return await this.pool.query(sql, values);
+    } catch (error) {
+      throw mapPostgresError(error);
+    }
+  };
+}
