@@ -56,6 +56,8 @@ export const CLOSURE_CODES_NEEDING_REFERENCE: readonly ClosureCode[] = [
   'similar-to-resolved',
 ];
 
+export const incidentStreamId = (incidentId: string): string => `incident-${incidentId}`;
+
 /** Email intake opens incidents in this category; an engineer classifies them later. */
 export const UNCLASSIFIED = 'unclassified';
 
