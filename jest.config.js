@@ -15,6 +15,7 @@ const moduleNameMapper = {
   '^@engine/domain$': '<rootDir>/libs/domain/src',
   '^@engine/platform$': '<rootDir>/libs/platform/src',
   '^@engine/event-store$': '<rootDir>/libs/event-store/src',
+  '^@engine/read-models$': '<rootDir>/libs/read-models/src',
 };
 const common = {
   rootDir: __dirname,

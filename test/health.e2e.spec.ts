@@ -1,15 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { loadEngineStartup } from '@engine/platform';
 import { AppModule } from '../apps/api/src/app.module';
+import { startEngine } from './support/engine-harness';
 
 describe('GET /health/live', () => {
   let app: INestApplication;
+  const dir = mkdtempSync(join(tmpdir(), 'health-e2e-'));
 
   beforeAll(async () => {
     const startup = loadEngineStartup({
       SUPPORT_POLICY: join(__dirname, '../policy/almacare.yaml'),
+      SQLITE_PATH: join(dir, 'engine.sqlite'),
     });
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot(startup)],
@@ -20,6 +25,7 @@ describe('GET /health/live', () => {
 
   afterAll(async () => {
     await app?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers 200 { status: ok } without a token', async () => {
@@ -27,4 +33,32 @@ describe('GET /health/live', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
   });
+});
+
+describe('GET /health/ready', () => {
+  it('is 200 when the event store, the read store and Redis answer', async () => {
+    const engine = await startEngine('sqlite');
+    try {
+      const answer = await engine.call('GET', '/health/ready');
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { status: 'ready', checks: { eventStore: 'up', readStore: 'up', redis: 'up' } },
+      });
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
+
+  it('is 503 naming what is down when Redis does not answer', async () => {
+    const engine = await startEngine('sqlite', { REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const answer = await engine.call('GET', '/health/ready');
+      expect(answer).toMatchObject({
+        status: 503,
+        body: { checks: { redis: 'down', eventStore: 'up' } },
+      });
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** Start-up of the built program, exactly as `npm start` runs it. */
@@ -29,6 +30,18 @@ function runMain(env: NodeJS.ProcessEnv): Promise<Run> {
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ ...run, code });
+    });
+  });
+}
+
+/** A local port nothing listens on (taken, then released). */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }
@@ -76,10 +89,30 @@ describe('start-up of the built API', () => {
     );
   });
 
+  it('stops with one sentence when Redis is not answering', async () => {
+    const port = await deadPort();
+    const run = await runMain({
+      SUPPORT_POLICY: policyFile,
+      SQLITE_PATH: join(dir, 'redis-down.sqlite'),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `Cannot start: Redis is not answering at redis://127.0.0.1:${port}: start one ` +
+        '(redis-server, or docker compose -f docker/compose.yml up -d redis) or set REDIS_URL.\n',
+    );
+  });
+
   it('listens, answers /health/live and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [mainFile], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', PORT: '0', SUPPORT_POLICY: policyFile },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        PORT: '0',
+        SUPPORT_POLICY: policyFile,
+        SQLITE_PATH: join(dir, 'engine.sqlite'),
+      },
     });
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {

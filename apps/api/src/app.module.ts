@@ -1,6 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type EngineStartup } from '@engine/platform';
+import {
+  AuthModule,
+  EventSourcingModule,
+  IdempotencyModule,
+  PlatformModule,
+  SqlDatabaseModule,
+  type EngineStartup,
+} from '@engine/platform';
 import { WorkerModule } from '../../worker/src/worker.module';
+import { CommandSideModule } from './command-side.module';
 import { HealthController } from './health/health.controller';
 
 /**
@@ -10,6 +18,19 @@ import { HealthController } from './health/health.controller';
 @Module({ imports: [WorkerModule], controllers: [HealthController] })
 export class AppModule {
   static forRoot(startup: EngineStartup): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot(startup)] };
+    return {
+      module: AppModule,
+      imports: [
+        // Platform: configuration and policy, the read store, auth (global guard),
+        // Idempotency-Key (global interceptor).
+        PlatformModule.forRoot(startup),
+        SqlDatabaseModule,
+        AuthModule,
+        IdempotencyModule,
+        EventSourcingModule,
+        // Features:
+        CommandSideModule,
+      ],
+    };
   }
 }

@@ -1,18 +1,14 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { failFast, loadEngineStartup, nestLogLevels } from '@engine/platform';
-import { AppModule } from './app.module';
+import { assertRedisAnswers, failFast, loadEngineStartup, nestLogLevels } from '@engine/platform';
+import { createEngineApp } from './engine-app';
 
 async function bootstrap(): Promise<void> {
   const startup = loadEngineStartup();
-  const app = await NestFactory.create(AppModule.forRoot(startup), {
-    logger: nestLogLevels(startup.config.logLevel),
-    // Errors while building the app reach failFast instead of Nest's own handler.
-    abortOnError: false,
-  });
-  app.enableShutdownHooks();
+  // Before anything opens: without Redis no timer or webhook could ever run.
+  await assertRedisAnswers(startup.config.redisUrl);
+  const app = await createEngineApp(startup, { logger: nestLogLevels(startup.config.logLevel) });
   await app.listen(startup.config.port);
   const { port } = app.getHttpServer().address() as AddressInfo;
   new Logger('Bootstrap').log(`Incident engine listening on http://127.0.0.1:${port}`);

@@ -1,10 +1,82 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, type OnModuleDestroy, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import Redis from 'ioredis';
+import { sql } from 'kysely';
+import type { EventStore } from '@engine/event-store';
+import {
+  ENGINE_CONFIG,
+  EVENT_STORE,
+  Public,
+  SQL_DATABASE,
+  type EngineConfig,
+  type SqlDatabase,
+} from '@engine/platform';
 
+type Check = 'up' | 'down';
+const CHECK_TIMEOUT_MS = 2_000;
+
+const probe = async (check: () => Promise<unknown>): Promise<Check> => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** Public: probes and load balancers carry no token. */
+@Public()
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleDestroy {
+  /** Fails fast while Redis is away (no offline queue), and reconnects by itself. */
+  private readonly redis: Redis;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly database: SqlDatabase,
+    @Inject(ENGINE_CONFIG) config: EngineConfig,
+  ) {
+    this.redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+    this.redis.on('error', () => undefined);
+  }
+
   /** The process is up and serving HTTP; says nothing about its dependencies (that is `ready`). */
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /** 200 only when the event store, the read store and Redis all answer; 503 otherwise. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const [eventStore, readStore, redis] = await Promise.all([
+      probe(() => this.store.ping()),
+      probe(() => sql`select 1`.execute(this.database.db)),
+      probe(async () => {
+        if (this.redis.status === 'wait') await this.redis.connect();
+        return this.redis.ping();
+      }),
+    ]);
+    const checks = { eventStore, readStore, redis };
+    const ready = Object.values(checks).every((c) => c === 'up');
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not-ready', checks };
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
   }
 }

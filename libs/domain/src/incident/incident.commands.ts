@@ -42,7 +42,7 @@ export type ChangeSeverity = Command<
   { readonly severity: Severity; readonly reason: string }
 >;
 export type PostStatusReport = Command<'PostStatusReport', { readonly summary: string }>;
-export type RequestStatusReport = Command<'RequestStatusReport', Record<string, never>>;
+export type RequestStatusReport = Command<'RequestStatusReport', { readonly message: string }>;
 export type AgreeStatusReportSchedule = Command<
   'AgreeStatusReportSchedule',
   /** ISO 8601 calendar duration, e.g. `P1D`, `P2D`. */

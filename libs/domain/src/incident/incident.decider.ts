@@ -10,7 +10,7 @@ import {
 import { escalate } from './incident.escalation';
 import { evolveIncident } from './incident.evolve';
 import type { IncidentEvent } from './incident.events';
-import { existing, policyOf, type Decision } from './incident.guards';
+import { authorize, existing, policyOf, type Decision } from './incident.guards';
 import {
   classify,
   closeIncident,
@@ -39,7 +39,9 @@ export type IncidentDecider = Decider<IncidentCommand, IncidentEvent, IncidentSt
 export const createIncidentDecider = (policies: PolicyRegistry): IncidentDecider => {
   const decide = (command: IncidentCommand, state: IncidentState): Decision => {
     if (command.type === 'OpenIncident') return openIncident(policies, command, state);
-    const policy = policyOf(policies, existing(state).policyVersion);
+    const incident = existing(state);
+    authorize(command.type, command.meta, incident);
+    const policy = policyOf(policies, incident.policyVersion);
     switch (command.type) {
       case 'Respond':
         return respond(policy, command, state);

@@ -142,7 +142,12 @@ export type IncidentStatusReportPosted = DomainEvent<
 
 export type IncidentStatusReportRequested = DomainEvent<
   'incident.status-report-requested',
-  { readonly at: string; readonly by: Actor; readonly statusReportDueAt: string | null }
+  {
+    readonly at: string;
+    readonly by: Actor;
+    readonly message: string;
+    readonly statusReportDueAt: string | null;
+  }
 >;
 
 export type IncidentStatusReportScheduleAgreed = DomainEvent<

@@ -1,6 +1,7 @@
 import { isVendorRole, type Actor, type CommandMeta } from '../decider/decider';
 import { DomainError, ForbiddenError, NotFoundError } from '../decider/domain-error';
 import type { Policy, PolicyRegistry } from '../policy/policy.model';
+import type { IncidentCommand } from './incident.commands';
 import type { IncidentEvent } from './incident.events';
 import type { IncidentState, OpenedIncidentState } from './incident.state';
 
@@ -53,6 +54,44 @@ export const policyOf = (policies: PolicyRegistry, version: string): Policy => {
       policyVersion: version,
     });
   return policy;
+};
+
+type Gate = 'vendor' | 'lead' | 'vendor-or-lead' | 'system';
+const GATES: Readonly<Record<Exclude<IncidentCommand['type'], 'OpenIncident'>, Gate>> = {
+  Respond: 'vendor',
+  RequestInformation: 'vendor',
+  ChangeSeverity: 'vendor',
+  PostStatusReport: 'vendor',
+  AgreeStatusReportSchedule: 'vendor',
+  ProvideWorkaround: 'vendor',
+  Resolve: 'vendor',
+  Classify: 'vendor',
+  ReplyAsCustomer: 'lead',
+  RequestStatusReport: 'lead',
+  Escalate: 'lead',
+  Reopen: 'lead',
+  CloseIncident: 'vendor-or-lead',
+  LinkToProblem: 'system',
+  CheckResponseSla: 'system',
+  CheckStatusReport: 'system',
+  RemindCustomer: 'system',
+  TimeOutCustomerSide: 'system',
+};
+
+/**
+ * Who may send a command to an existing incident, checked before any rule about its state, so a
+ * caller without the right learns nothing about the incident from the refusal.
+ */
+export const authorize = (
+  type: Exclude<IncidentCommand['type'], 'OpenIncident'>,
+  meta: CommandMeta,
+  incident: OpenedIncidentState,
+): void => {
+  const gate = GATES[type];
+  if (gate === 'system') bySystem(meta);
+  else if (gate === 'vendor') byVendor(meta);
+  else if (gate === 'lead' || meta.actor.role === 'customer-lead') byLead(meta, incident);
+  else byVendor(meta);
 };
 
 /** The events a decision produced, as one readonly list. */

@@ -319,6 +319,22 @@ describe('Classification, workarounds and problems', () => {
       .thenEvents((e) => expect(e.map((x) => x.type)).toEqual(['incident.linked-to-problem']));
   });
 
+  it('a caller without the right is refused before any rule about the state', () => {
+    const closed = inProgress(resolve());
+    spec
+      .given(closed)
+      .when(cmd('Respond', { message: 'x' }, FRI_1600, ops))
+      .thenRefuses('forbidden');
+    spec
+      .given(closed)
+      .when(cmd('Reopen', { message: 'x' }, '2026-12-01T00:00:00.000Z', otherLead))
+      .thenRefuses('forbidden');
+    spec
+      .given(closed)
+      .when(cmd('Escalate', { reason: 'unresolved', message: 'x' }, FRI_1600, otherLead))
+      .thenRefuses('forbidden');
+  });
+
   it('ops and admins read but never write', () => {
     spec
       .given(inProgress())

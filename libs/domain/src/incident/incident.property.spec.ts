@@ -27,7 +27,9 @@ const step = fc.record({
           cmd('ChangeSeverity', { severity, reason: 'r' }, now, engineer),
       ),
     fc.constant((now: string) => cmd('PostStatusReport', { summary: 's' }, now, engineer)),
-    fc.constant((now: string) => cmd('RequestStatusReport', {}, now, lead)),
+    fc.constant((now: string) =>
+      cmd('RequestStatusReport', { message: 'Where are we?' }, now, lead),
+    ),
     fc
       .constantFrom('PT12H', 'P1D', 'P3D')
       .map((every) => (now: string) => cmd('AgreeStatusReportSchedule', { every }, now, engineer)),

@@ -80,7 +80,12 @@ describe('Status reports: when the next one is due', () => {
 
   it('severity 4: only upon request, due within 2 business days of it', () => {
     expect(dueAt(4)).toBeNull();
-    const request = cmd('RequestStatusReport', {}, '2026-11-30T09:00:00.000Z', lead);
+    const request = cmd(
+      'RequestStatusReport',
+      { message: 'Where are we?' },
+      '2026-11-30T09:00:00.000Z',
+      lead,
+    );
     expect(dueAt(4, request)).toBe('2026-12-02T09:00:00.000Z');
     expect(dueAt(4, request, report('2026-12-01T09:00:00.000Z'))).toBeNull();
   });
@@ -88,7 +93,9 @@ describe('Status reports: when the next one is due', () => {
   it('a request on severity 1-3 is refused with the next due time', () => {
     spec
       .given(responded(2))
-      .when(cmd('RequestStatusReport', {}, '2026-11-30T09:00:00.000Z', lead))
+      .when(
+        cmd('RequestStatusReport', { message: 'Where are we?' }, '2026-11-30T09:00:00.000Z', lead),
+      )
       .thenRefuses('status-report-scheduled', { statusReportDueAt: '2026-12-02T16:10:00.000Z' });
   });
 

@@ -53,7 +53,7 @@ export const requestStatusReport = (
   if (incident.statusReport.requestedAt !== null) return [];
   return new Recorder(incident, policy).recordWithReportDue({
     type: 'incident.status-report-requested',
-    data: { at: command.meta.now, by, statusReportDueAt: null },
+    data: { at: command.meta.now, by, message: command.data.message, statusReportDueAt: null },
   }).events;
 };
 

@@ -26,7 +26,8 @@ export const CONFIG_VARIABLES = [
   {
     name: 'SQLITE_PATH',
     default: '.data/engine.sqlite',
-    description: 'SQLite file for the embedded stores, relative to the working directory.',
+    description:
+      'SQLite file of the embedded event store, relative to the working directory; a SQLite read store uses `<name>.read.sqlite` next to it.',
   },
   {
     name: 'DATABASE_URL',

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config-error';
 import { failFast, type StartupExit } from './fail-fast';
+import { StartupError } from './startup-error';
 
 function recorder(): StartupExit & { written: string; codes: number[] } {
   const out = {
@@ -28,6 +29,17 @@ describe('failFast', () => {
       throw new ConfigError([{ variable: 'PORT', reason: 'must be an integer' }]);
     }, out);
     expect(out.written).toBe('Cannot start: PORT: must be an integer\n');
+    expect(out.codes).toEqual([1]);
+  });
+
+  it('prints a missing service as its one sentence', async () => {
+    const out = recorder();
+    await failFast(() => {
+      throw new StartupError('Redis is not answering at redis://127.0.0.1:1: start one.');
+    }, out);
+    expect(out.written).toBe(
+      'Cannot start: Redis is not answering at redis://127.0.0.1:1: start one.\n',
+    );
     expect(out.codes).toEqual([1]);
   });
 

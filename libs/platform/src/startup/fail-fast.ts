@@ -1,5 +1,6 @@
 import { PolicyError } from '@engine/domain';
 import { ConfigError } from '../config/config-error';
+import { StartupError } from './startup-error';
 
 /** Where a failed start-up reports and how it ends; the process by default, a fake in tests. */
 export interface StartupExit {
@@ -31,7 +32,8 @@ export async function failFast(
 
 /** The message for a failed start-up: the reason alone when the operator can fix it. */
 export function describeStartupError(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof PolicyError) return error.message;
+  if (error instanceof ConfigError || error instanceof PolicyError || error instanceof StartupError)
+    return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE' || code === 'EACCES') {
     const port = (error as { port?: unknown }).port;

@@ -1,0 +1,19 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttpApp, type EngineStartup } from '@engine/platform';
+import { AppModule } from './app.module';
+
+/** The engine's HTTP app exactly as `npm start` runs it; the e2e tests boot this same function. */
+export async function createEngineApp(
+  startup: EngineStartup,
+  options: NestApplicationOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(startup), {
+    // Errors while building the app reach the caller (fail-fast in main.ts) instead of exiting.
+    abortOnError: false,
+    ...options,
+  });
+  configureHttpApp(app, startup.config);
+  return app;
+}

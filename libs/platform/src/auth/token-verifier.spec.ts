@@ -1,0 +1,63 @@
+import { SignJWT } from 'jose';
+import { HttpProblem } from '../errors/http-problem';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+import { TokenVerifier } from './token-verifier';
+
+const SECRET = 's'.repeat(40);
+
+function sign(
+  claims: Record<string, unknown>,
+  { secret = SECRET, expires = '1h' as string | number | null, alg = 'HS256' } = {},
+): Promise<string> {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg }).setSubject('u-1').setIssuedAt();
+  if (expires !== null) jwt.setExpirationTime(expires);
+  return jwt.sign(new TextEncoder().encode(secret));
+}
+
+async function refusal(verifier: TokenVerifier, token: string): Promise<HttpProblem> {
+  const error = await verifier.verify(token).catch((e: unknown) => e);
+  if (error instanceof HttpProblem) return error;
+  throw new Error(`expected an HttpProblem, got ${String(error)}`);
+}
+
+describe('TokenVerifier', () => {
+  const verifier = TokenVerifier.fromConfig({ authJwtSecret: SECRET, authJwksUrl: null });
+
+  it('verifies an HS256 token and returns its actor', async () => {
+    expect(verifier.source).toBe('secret');
+    expect(await verifier.verify(await sign({ role: 'engineer' }))).toEqual({
+      id: 'u-1',
+      role: 'engineer',
+    });
+  });
+
+  it('uses the development secret when nothing is configured', async () => {
+    const development = TokenVerifier.fromConfig({ authJwtSecret: null, authJwksUrl: null });
+    expect(development.source).toBe('development-secret');
+    const token = await sign({ role: 'ops' }, { secret: DEVELOPMENT_JWT_SECRET });
+    expect(await development.verify(token)).toEqual({ id: 'u-1', role: 'ops' });
+    await expect(development.verify(await sign({ role: 'ops' }))).rejects.toThrow(HttpProblem);
+  });
+
+  it.each([
+    ['another secret', () => sign({ role: 'engineer' }, { secret: 'x'.repeat(40) }), 'not valid'],
+    ['an expired token', () => sign({ role: 'engineer' }, { expires: '-2m' }), 'expired'],
+    ['no exp', () => sign({ role: 'engineer' }, { expires: null }), '`exp`'],
+    ['a bad role', () => sign({ role: 'system' }), '`role`'],
+    ['HS512', () => sign({ role: 'engineer' }, { alg: 'HS512' }), 'not valid'],
+    ['garbage', async () => 'not.a.jwt', 'not valid'],
+  ])('answers %s 401 unauthorized', async (_what, token, detail) => {
+    const problem = await refusal(verifier, await token());
+    expect(problem.getStatus()).toBe(401);
+    expect(problem.body).toMatchObject({ code: 'unauthorized' });
+    expect(problem.body.detail).toContain(detail);
+    expect(problem.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('tolerates a little clock skew', async () => {
+    expect(await verifier.verify(await sign({ role: 'admin' }, { expires: '-10s' }))).toEqual({
+      id: 'u-1',
+      role: 'admin',
+    });
+  });
+});

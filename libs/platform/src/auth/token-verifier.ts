@@ -1,0 +1,109 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Actor } from '@engine/domain';
+import type { EngineConfig } from '../config/engine-config';
+import { HttpProblem } from '../errors/http-problem';
+import { actorFromClaims, InvalidClaimsError } from './actor-claims';
+import { DEVELOPMENT_JWT_SECRET } from './development-secret';
+
+/** Where the keys that verify tokens come from. */
+export type TokenKeySource = 'jwks' | 'secret' | 'development-secret';
+
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/** Clock skew tolerated between the token's issuer and this server. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export const unauthorized = (detail: string, invalidToken: boolean): HttpProblem =>
+  new HttpProblem(401, 'unauthorized', detail, {
+    headers: { 'WWW-Authenticate': invalidToken ? 'Bearer error="invalid_token"' : 'Bearer' },
+  });
+
+/**
+ * Verifies bearer tokens (JWT) and turns their claims into an Actor: with the identity
+ * provider's keys when AUTH_JWKS_URL is set, else HS256 with AUTH_JWT_SECRET, else HS256 with
+ * the public DEVELOPMENT_JWT_SECRET. Every token must carry `exp`.
+ */
+export class TokenVerifier {
+  private constructor(
+    readonly source: TokenKeySource,
+    private readonly key: Uint8Array | JWTVerifyGetKey,
+    private readonly algorithms: string[],
+  ) {}
+
+  static fromConfig(config: Pick<EngineConfig, 'authJwksUrl' | 'authJwtSecret'>): TokenVerifier {
+    if (config.authJwksUrl !== null) {
+      const keys = createRemoteJWKSet(new URL(config.authJwksUrl), { timeoutDuration: 5000 });
+      return new TokenVerifier('jwks', keys, ASYMMETRIC);
+    }
+    const secret = config.authJwtSecret ?? DEVELOPMENT_JWT_SECRET;
+    const source = config.authJwtSecret !== null ? 'secret' : 'development-secret';
+    return new TokenVerifier(source, new TextEncoder().encode(secret), ['HS256']);
+  }
+
+  /** @throws HttpProblem 401 `unauthorized`, or 503 when the identity provider cannot be reached */
+  async verify(token: string): Promise<Actor> {
+    let claims: Record<string, unknown>;
+    try {
+      const options = {
+        algorithms: this.algorithms,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp'],
+      };
+      const verified =
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, options)
+          : await jwtVerify(token, this.key, options);
+      claims = verified.payload;
+    } catch (error) {
+      throw verificationProblem(error, this.source);
+    }
+    try {
+      return actorFromClaims(claims);
+    } catch (error) {
+      if (error instanceof InvalidClaimsError)
+        throw unauthorized(`Invalid token: ${error.message}.`, true);
+      throw error;
+    }
+  }
+}
+
+function verificationProblem(error: unknown, source: TokenKeySource): HttpProblem {
+  if (error instanceof errors.JWTExpired) return unauthorized('The token has expired.', true);
+  const fetchFailed = error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError);
+  if (source === 'jwks' && fetchFailed) {
+    // The identity provider's keys could not be fetched: the token may well be good.
+    return new HttpProblem(
+      503,
+      'identity-provider-unavailable',
+      'The identity provider did not answer; retry shortly.',
+      { headers: { 'Retry-After': '5' } },
+    );
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return unauthorized(
+      'The token is signed with a key the identity provider does not list.',
+      true,
+    );
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return unauthorized(
+      `Invalid token: the \`${error.claim}\` claim ${error.reason === 'missing' ? 'is missing' : 'is not valid'}.`,
+      true,
+    );
+  }
+  return unauthorized(
+    'The token is not valid (malformed, wrong algorithm or bad signature).',
+    true,
+  );
+}
