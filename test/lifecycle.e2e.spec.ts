@@ -188,3 +188,38 @@ describe.each(STORE_KINDS)('An incident from open to reopen over HTTP (%s)', (ki
     });
   });
 });
+
+describe('The OpenAPI document', () => {
+  it('is generated from the code and lists every command endpoint', async () => {
+    const engine = await startEngine('sqlite');
+    try {
+      const answer = await engine.call('GET', '/openapi.json');
+      expect(answer.status).toBe(200);
+      const paths = Object.keys(answer.body.paths);
+      for (const path of [
+        '/customers',
+        '/customers/{id}/leads',
+        '/incidents',
+        '/incidents/{id}',
+        '/incidents/{id}/events',
+        '/incidents/{id}/responses',
+        '/incidents/{id}/information-requests',
+        '/incidents/{id}/customer-replies',
+        '/incidents/{id}/severity',
+        '/incidents/{id}/status-reports',
+        '/incidents/{id}/status-report-requests',
+        '/incidents/{id}/status-report-schedule',
+        '/incidents/{id}/escalations',
+        '/incidents/{id}/resolution',
+        '/incidents/{id}/closure',
+        '/incidents/{id}/reopen',
+        '/problems',
+        '/sla/preview',
+      ])
+        expect(paths).toContain(path);
+      expect(answer.body.components.schemas.OpenIncidentDto.properties.severity).toMatchObject({ minimum: 1, maximum: 4 });
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
+});
