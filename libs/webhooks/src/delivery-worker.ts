@@ -1,0 +1,103 @@
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { assertRedisAnswers } from '@engine/platform';
+import {
+  DELIVERY_QUEUE,
+  boundedClose,
+  type DeliveryJobData,
+  type DeliveryQueueSettings,
+} from './delivery-queue';
+import { nextAttemptDelayMs } from './retry-policy';
+import {
+  RetryableDeliveryError,
+  type DeliveryOutcome,
+  type WebhookDeliverer,
+} from './webhook-deliverer';
+
+export interface DeliveryWorkerOptions extends DeliveryQueueSettings {
+  /** Deliveries in flight at once (they mostly wait on receivers). Default 16. */
+  readonly concurrency?: number;
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * The consumer side: competing BullMQ workers, any number of processes. A failed attempt is
+ * retried on the schedule (with jitter), later when the receiver asked with Retry-After; the
+ * `attempts` of the job are the schedule's length.
+ */
+export class DeliveryWorker {
+  readonly worker: Worker<DeliveryJobData, DeliveryOutcome>;
+  private readonly redis: Redis;
+
+  constructor(options: DeliveryWorkerOptions, deliverer: WebhookDeliverer) {
+    // BullMQ's blocking reads need maxRetriesPerRequest: null.
+    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+    this.redis.on('error', () => undefined); // the worker reports its own errors
+    this.worker = new Worker<DeliveryJobData, DeliveryOutcome>(
+      DELIVERY_QUEUE,
+      (job) => deliverer.deliver(job.data, job.attemptsMade + 1, job.id ?? ''),
+      {
+        prefix: options.prefix,
+        connection: this.redis,
+        concurrency: options.concurrency ?? 16,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, error) =>
+            nextAttemptDelayMs(
+              options.scheduleMs,
+              attemptsMade,
+              error instanceof RetryableDeliveryError ? error.retryAfterMs : null,
+            ),
+        },
+      },
+    );
+    this.worker.on('error', (error) => options.onError?.(error));
+  }
+
+  /**
+   * Lets deliveries in flight finish, but never waits on a dead Redis for long. BullMQ reports a
+   * connection closed before it was ready as an error after the worker let go of its listeners
+   * (an unhandled error), so the worker first gets a moment to become ready.
+   */
+  async close(ms = 10_000): Promise<void> {
+    await settledWithin(this.worker.waitUntilReady(), 5_000);
+    await boundedClose(
+      () => this.worker.close(),
+      async () => {
+        // Adapter edge: the blocking connection is BullMQ's own, with no public way to end it.
+        const internals = this.worker as unknown as {
+          blockingConnection?: { disconnect(wait: boolean): Promise<void> };
+        };
+        await internals.blockingConnection?.disconnect(false);
+      },
+      ms,
+    );
+    this.redis.disconnect();
+  }
+}
+
+/** Polls until Redis answers a PING (true), or `signal` aborts first (false). */
+export async function whenRedisAnswers(url: string, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    try {
+      await assertRedisAnswers(url, 2_000);
+      return true;
+    } catch {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1_000);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+  }
+  return false;
+}
+
+const settledWithin = (work: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
+};
