@@ -16,6 +16,9 @@ const moduleNameMapper = {
   '^@engine/platform$': '<rootDir>/libs/platform/src',
   '^@engine/event-store$': '<rootDir>/libs/event-store/src',
   '^@engine/read-models$': '<rootDir>/libs/read-models/src',
+  '^@engine/intake$': '<rootDir>/libs/intake/src',
+  '^@engine/timers$': '<rootDir>/libs/timers/src',
+  '^@engine/webhooks$': '<rootDir>/libs/webhooks/src',
 };
 const common = {
   rootDir: __dirname,

@@ -93,7 +93,15 @@ async function main() {
   }
 
   const outputFile = path.join(tempDir('engine-test-jest-'), 'results.json');
-  const jestArgs = ['--ci', '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)];
+  // --forceExit: a test that leaves a reconnecting client behind (Redis stopped on purpose) must
+  // not keep the run open after the results are in.
+  const jestArgs = [
+    '--ci',
+    '--forceExit',
+    '--json',
+    `--outputFile=${outputFile}`,
+    ...process.argv.slice(2),
+  ];
   say(`jest ${jestArgs.join(' ')}`);
   const jestCode = await runNode(binOf('jest'), jestArgs, env);
   if (!fs.existsSync(outputFile)) {

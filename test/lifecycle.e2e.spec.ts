@@ -217,7 +217,10 @@ describe('The OpenAPI document', () => {
         '/sla/preview',
       ])
         expect(paths).toContain(path);
-      expect(answer.body.components.schemas.OpenIncidentDto.properties.severity).toMatchObject({ minimum: 1, maximum: 4 });
+      expect(answer.body.components.schemas.OpenIncidentDto.properties.severity).toMatchObject({
+        minimum: 1,
+        maximum: 4,
+      });
     } finally {
       await engine.close();
     }

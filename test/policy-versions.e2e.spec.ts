@@ -17,8 +17,10 @@ describe('Policy versions: an incident is judged for life by the version it was 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // 2024-01: Enhanced severity 2 must be answered within 1 hour, severity 3 within 6.
-  const newer = DEFAULT.replace('version: "2023-04"', 'version: "2024-01"')
-    .replace(/(enhanced:[\s\S]*?responseTargets:\s*\n\s*1: PT30M\s*\n\s*2: )PT2H(\s*\n\s*3: )PT12H/, '$1PT1H$2PT6H');
+  const newer = DEFAULT.replace('version: "2023-04"', 'version: "2024-01"').replace(
+    /(enhanced:[\s\S]*?responseTargets:\s*\n\s*1: PT30M\s*\n\s*2: )PT2H(\s*\n\s*3: )PT12H/,
+    '$1PT1H$2PT6H',
+  );
 
   it('keeps the old version for old incidents after a new version is loaded', async () => {
     expect(newer).toContain('3: PT6H');
@@ -37,7 +39,9 @@ describe('Policy versions: an incident is judged for life by the version it was 
         body: { severity: 3, category: 'nginx', title: 't', description: 'd' },
       });
       expect(fresh.body.policyVersion).toBe('2024-01');
-      expect(Date.parse(fresh.body.responseDueAt) - Date.parse(fresh.body.receivedAt)).toBe(6 * HOUR);
+      expect(Date.parse(fresh.body.responseDueAt) - Date.parse(fresh.body.receivedAt)).toBe(
+        6 * HOUR,
+      );
 
       // The old incident's severity change is judged by 2023-04: severity 2 is 2 hours there.
       const changed = await engine.call('POST', `/incidents/${old.id}/severity`, {
@@ -45,7 +49,9 @@ describe('Policy versions: an incident is judged for life by the version it was 
         body: { severity: 2, reason: 'More users affected' },
       });
       expect(changed.body.policyVersion).toBe('2023-04');
-      expect(Date.parse(changed.body.responseDueAt) - Date.parse(changed.body.receivedAt)).toBe(2 * HOUR);
+      expect(Date.parse(changed.body.responseDueAt) - Date.parse(changed.body.receivedAt)).toBe(
+        2 * HOUR,
+      );
     } finally {
       await engine.close();
     }

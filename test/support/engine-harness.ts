@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import type { Role } from '@engine/domain';
@@ -28,6 +29,22 @@ export interface EngineHarness {
     options?: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string },
   ): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
+}
+
+/** Deletes every Redis key under a queue prefix (a test's own BullMQ queues). */
+export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // a test whose Redis is gone has nothing to clean
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A throwaway PostgreSQL database on the test server; dropped by `drop()`. */
@@ -60,7 +77,14 @@ export async function startEngine(
 ): Promise<EngineHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'engine-e2e-'));
   const database = kind === 'postgres' ? await throwawayDatabase() : null;
+  // Each engine's queues live under a prefix of their own, deleted on close: no job of one test
+  // ever fires in another, and the shared Redis is left as it was found.
+  const queuePrefix = `test-${randomUUID().slice(0, 8)}`;
+  const redisUrl = env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const startup = loadEngineStartup({
+    TIMERS_QUEUE_PREFIX: queuePrefix,
+    WEBHOOK_QUEUE_PREFIX: queuePrefix,
+    INTAKE_QUEUE_PREFIX: queuePrefix,
     EVENT_STORE: kind,
     SQLITE_PATH: join(dir, 'engine.sqlite'),
     ...(database ? { DATABASE_URL: database.url } : {}),
@@ -110,6 +134,7 @@ export async function startEngine(
     async close() {
       await app.close();
       await database?.drop();
+      await dropPrefix(redisUrl, env.TIMERS_QUEUE_PREFIX ?? queuePrefix).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

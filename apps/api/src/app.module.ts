@@ -8,8 +8,12 @@ import {
   type EngineStartup,
 } from '@engine/platform';
 import { WorkerModule } from '../../worker/src/worker.module';
+import { AdminTimersModule } from './admin-timers/admin-timers.module';
 import { CommandSideModule } from './command-side.module';
 import { HealthController } from './health/health.controller';
+import { IntakeModule } from './intake/intake.module';
+import { ReadSideModule } from './read-side/read-side.module';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /**
  * The API. `npm start` runs the worker in the same process (on the embedded default), so the
@@ -30,6 +34,10 @@ export class AppModule {
         EventSourcingModule,
         // Features:
         CommandSideModule,
+        ReadSideModule,
+        IntakeModule,
+        AdminTimersModule,
+        WebhooksApiModule,
       ],
     };
   }

@@ -14,6 +14,10 @@ import {
   type EngineConfig,
   type EngineStartup,
 } from '@engine/platform';
+import { IntakeWorkerModule } from './intake/intake-worker.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { TimersModule } from './timers/timers.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 
 @Injectable()
 class WorkerStartedLog implements OnApplicationBootstrap {
@@ -36,7 +40,11 @@ class WorkerStartedLog implements OnApplicationBootstrap {
  * The worker's processors: projection runners, timers, webhook delivery, SMTP intake (to come).
  * It expects the global PlatformModule from whoever hosts it: the worker program or the API.
  */
-@Module({ providers: [WorkerStartedLog] })
+@Module({
+  imports: [ProjectionsModule, TimersModule, IntakeWorkerModule, WebhooksWorkerModule],
+  providers: [WorkerStartedLog],
+  exports: [ProjectionsModule],
+})
 export class WorkerModule {
   /** The worker as a program of its own. */
   static standalone(startup: EngineStartup): DynamicModule {

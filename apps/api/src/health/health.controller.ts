@@ -1,4 +1,12 @@
-import { Controller, Get, HttpStatus, Inject, type OnModuleDestroy, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Optional,
+  Res,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import Redis from 'ioredis';
 import { sql } from 'kysely';
@@ -11,6 +19,7 @@ import {
   type EngineConfig,
   type SqlDatabase,
 } from '@engine/platform';
+import { ProjectionsService } from '../../../worker/src/projections/projections.service';
 
 type Check = 'up' | 'down';
 const CHECK_TIMEOUT_MS = 2_000;
@@ -43,6 +52,7 @@ export class HealthController implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) private readonly database: SqlDatabase,
     @Inject(ENGINE_CONFIG) config: EngineConfig,
+    @Optional() private readonly projections?: ProjectionsService,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -59,7 +69,10 @@ export class HealthController implements OnModuleDestroy {
     return { status: 'ok' };
   }
 
-  /** 200 only when the event store, the read store and Redis all answer; 503 otherwise. */
+  /**
+   * 200 only when the event store, the read store and Redis answer and the in-process projections
+   * are working (none halted); 503 otherwise, naming what is not.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
     const [eventStore, readStore, redis] = await Promise.all([
@@ -70,7 +83,12 @@ export class HealthController implements OnModuleDestroy {
         return this.redis.ping();
       }),
     ]);
-    const checks = { eventStore, readStore, redis };
+    const projections = this.projections
+      ? (await this.projections.readiness()).ready
+        ? 'up'
+        : 'down'
+      : 'up';
+    const checks = { eventStore, readStore, redis, projections };
     const ready = Object.values(checks).every((c) => c === 'up');
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not-ready', checks };

@@ -48,6 +48,12 @@ export const CONFIG_VARIABLES = [
     secret: true,
   },
   {
+    name: 'TIMERS_QUEUE_PREFIX',
+    default: 'bull',
+    description:
+      'Key prefix of the timer queue in Redis; on Redis Cluster a hash tag such as `{engine}`.',
+  },
+  {
     name: 'SUPPORT_POLICY',
     default: 'policy/almacare.yaml',
     description: 'Support policy YAML document, relative to the working directory.',
@@ -81,10 +87,28 @@ export const CONFIG_VARIABLES = [
     description: 'Port of the built-in SMTP intake listener; unset: no listener.',
   },
   {
+    name: 'SMTP_HOST',
+    default: '127.0.0.1',
+    description:
+      'Address the SMTP intake listener binds to: loopback by default, `0.0.0.0` for any interface.',
+  },
+  {
     name: 'SMTP_URL',
     default: null,
     description: 'Outbound mail server for notifications (`smtp://` or `smtps://`).',
     secret: true,
+  },
+  {
+    name: 'SMTP_FROM',
+    default: 'support@localhost',
+    description:
+      "Sender of the notification emails: the support desk's intake address, so replies come back.",
+  },
+  {
+    name: 'INTAKE_QUEUE_PREFIX',
+    default: 'bull',
+    description:
+      'Key prefix of the email notification queue in Redis; on Redis Cluster a hash tag such as `{engine}`.',
   },
   { name: 'PORT', default: '3000', description: 'HTTP port of the API.' },
   {
@@ -103,6 +127,18 @@ export const CONFIG_VARIABLES = [
     default: 'false',
     description:
       '`true` lets webhooks reach loopback and private addresses (tests, closed networks).',
+  },
+  {
+    name: 'WEBHOOK_RETRY_SCHEDULE',
+    default: '0,5s,5m,30m,2h,5h,10h,14h,20h,24h',
+    description:
+      "Delays of a webhook message's attempts, comma-separated (`ms`, `s`, `m`, `h`; the first is the first attempt's), with jitter.",
+  },
+  {
+    name: 'WEBHOOK_QUEUE_PREFIX',
+    default: 'bull',
+    description:
+      'Key prefix of the webhook delivery queue in Redis; on Redis Cluster a hash tag such as `{engine}`.',
   },
 ] as const satisfies readonly ConfigVariable[];
 

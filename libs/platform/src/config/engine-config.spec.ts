@@ -22,17 +22,23 @@ describe('loadEngineConfig', () => {
       databaseUrl: null,
       eventStoreUrl: null,
       redisUrl: 'redis://127.0.0.1:6379',
+      timersQueuePrefix: 'bull',
       supportPolicyPath: '/srv/engine/policy/almacare.yaml',
       authJwtSecret: null,
       authJwksUrl: null,
       intakeSecret: null,
       intakeMaxBytes: 26214400,
       smtpPort: null,
+      smtpHost: '127.0.0.1',
       smtpUrl: null,
+      smtpFrom: 'support@localhost',
+      intakeQueuePrefix: 'bull',
       port: 3000,
       logLevel: 'info',
       webhookSecretKey: null,
       webhookAllowPrivateTargets: false,
+      webhookRetryScheduleMs: [0, 5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 504e5, 72e6, 864e5],
+      webhookQueuePrefix: 'bull',
     });
   });
 
@@ -118,6 +124,7 @@ describe('loadEngineConfig', () => {
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL: must be a redis: or rediss: URL (got a http: URL)'],
     [{ AUTH_JWKS_URL: 'ftp://idp/keys' }, 'AUTH_JWKS_URL: must be a https: or http: URL'],
     [{ SMTP_URL: 'mail.example' }, 'SMTP_URL: must be a URL'],
+    [{ SMTP_FROM: 'Support <support>' }, 'SMTP_FROM: must be an email address'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET: must be at least 32 characters'],
     [{ WEBHOOK_SECRET_KEY: 'abcd' }, 'WEBHOOK_SECRET_KEY: must be 32 bytes'],
     [

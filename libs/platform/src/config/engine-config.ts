@@ -19,6 +19,8 @@ export interface EngineConfig {
   readonly databaseUrl: string | null;
   readonly eventStoreUrl: string | null;
   readonly redisUrl: string;
+  /** Redis key prefix of the timer queue (a hash tag on Redis Cluster). */
+  readonly timersQueuePrefix: string;
   /** Absolute path of the support policy YAML document. */
   readonly supportPolicyPath: string;
   readonly authJwtSecret: string | null;
@@ -26,12 +28,22 @@ export interface EngineConfig {
   readonly intakeSecret: string | null;
   readonly intakeMaxBytes: number;
   readonly smtpPort: number | null;
+  /** Address the SMTP intake listener binds to. */
+  readonly smtpHost: string;
   readonly smtpUrl: string | null;
+  /** From address of notification emails (the intake address, so replies thread back). */
+  readonly smtpFrom: string;
+  /** Redis key prefix of the email notification queue (a hash tag on Redis Cluster). */
+  readonly intakeQueuePrefix: string;
   readonly port: number;
   readonly logLevel: LogLevel;
   /** 32-byte key that encrypts webhook signing secrets at rest. */
   readonly webhookSecretKey: Buffer | null;
   readonly webhookAllowPrivateTargets: boolean;
+  /** Delay before each delivery attempt of one webhook message (the first is the first attempt's). */
+  readonly webhookRetryScheduleMs: readonly number[];
+  /** Redis key prefix of the webhook delivery queue (a hash tag on Redis Cluster). */
+  readonly webhookQueuePrefix: string;
 }
 
 /**
@@ -71,23 +83,68 @@ export function loadEngineConfig(
     databaseUrl,
     eventStoreUrl,
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']) ?? '',
+    timersQueuePrefix: read.required('TIMERS_QUEUE_PREFIX'),
     supportPolicyPath: resolve(cwd, read.required('SUPPORT_POLICY')),
     authJwtSecret,
     authJwksUrl: read.url('AUTH_JWKS_URL', ['https:', 'http:']),
     intakeSecret: read.text('INTAKE_SECRET'),
     intakeMaxBytes: read.integer('INTAKE_MAX_BYTES', 1, Number.MAX_SAFE_INTEGER) ?? 0,
     smtpPort: read.integer('SMTP_PORT', 0, 65535),
+    smtpHost: read.required('SMTP_HOST'),
     smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+    smtpFrom: mailbox(read, 'SMTP_FROM'),
+    intakeQueuePrefix: read.required('INTAKE_QUEUE_PREFIX'),
     port: read.integer('PORT', 0, 65535) ?? 0,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
     webhookSecretKey: read.key32('WEBHOOK_SECRET_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS') ?? false,
+    webhookRetryScheduleMs: retrySchedule(read),
+    webhookQueuePrefix: read.required('WEBHOOK_QUEUE_PREFIX'),
   };
   if (read.issues.length > 0) throw new ConfigError(read.issues);
   return config;
 }
 
+/** `support@example.com` or `AlmaCare Support <support@example.com>`. */
+function mailbox(read: EnvReader, name: 'SMTP_FROM'): string {
+  const value = read.required(name);
+  if (
+    !/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(value) ||
+    value.includes('<') !== value.endsWith('>')
+  )
+    read.issue(
+      name,
+      `must be an email address, optionally as "Name <address>" (got ${JSON.stringify(value.slice(0, 60))})`,
+    );
+  return value;
+}
+
 function defaultReadStore(eventStore: EventStoreKind, databaseUrl: string | null): ReadStoreKind {
   if (eventStore === 'esdb') return databaseUrl !== null ? 'postgres' : 'sqlite';
   return eventStore;
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** `0,5s,5m,...`: 1 to 30 delays (a bare number is milliseconds), each at most 7 days. */
+function retrySchedule(read: EnvReader): number[] {
+  const text = read.required('WEBHOOK_RETRY_SCHEDULE');
+  const delays = text.split(',').map((part) => {
+    const match = /^\s*(\d{1,9})\s*(ms|s|m|h)?\s*$/.exec(part);
+    return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 'ms'] : NaN;
+  });
+  const week = 7 * 24 * 3_600_000;
+  if (delays.length > 30 || delays.some((delay) => !(delay >= 0 && delay <= week))) {
+    read.issue(
+      'WEBHOOK_RETRY_SCHEDULE',
+      `must be 1 to 30 comma-separated delays such as 0,5s,5m,2h (each at most 7 days; got ${JSON.stringify(text.slice(0, 60))})`,
+    );
+    return [];
+  }
+  return delays;
 }
