@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { SQL_DATABASE, type SqlDatabase } from '@engine/platform';
 import { startWebhookEngine, type WebhookEngine } from './support/webhook-engine';
 
 jest.setTimeout(120_000);
@@ -66,6 +68,25 @@ describe('webhook subscriptions when private targets are not allowed (the defaul
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('webhook-not-found');
     expect((await engine.call('GET', '/webhooks', { token: engine.admin })).body.items).toEqual([]);
+  });
+
+  it('never keeps the signing secret in the idempotency store; a replay answers without it', async () => {
+    const headers = { 'idempotency-key': 'create-hook-once' };
+    const body = { url: 'http://93.184.215.14/once', types: ['incident.*'] };
+    const first = await engine.call('POST', '/webhooks', { token: engine.admin, body, headers });
+    expect(first.status).toBe(201);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    const again = await engine.call('POST', '/webhooks', { token: engine.admin, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.secret).toBeUndefined();
+    const database = engine.app.get<SqlDatabase>(SQL_DATABASE);
+    const stored = await sql<{
+      body: string | null;
+    }>`select response_body as body from idempotency_keys`.execute(database.db);
+    expect(stored.rows.length).toBeGreaterThan(0);
+    for (const row of stored.rows) expect(row.body ?? '').not.toContain(first.body.secret);
   });
 
   it('are described in the OpenAPI document', async () => {

@@ -23,7 +23,13 @@ import {
   type WebhookView,
 } from '@engine/domain';
 import type { CommandResult, EventStore } from '@engine/event-store';
-import { CustomerReader, EVENT_STORE, HttpProblem, Roles } from '@engine/platform';
+import {
+  CustomerReader,
+  EVENT_STORE,
+  HttpProblem,
+  Roles,
+  IdempotentAnswerOmits,
+} from '@engine/platform';
 import { encodeCursor } from '@engine/read-models';
 import {
   DeliveryLog,
@@ -59,6 +65,7 @@ export class WebhooksController {
   ) {}
 
   @Post()
+  @IdempotentAnswerOmits('secret')
   @ApiOperation({
     summary: 'Subscribe an endpoint to incident events; the signing secret is shown only here',
   })
@@ -126,6 +133,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @IdempotentAnswerOmits('secret')
   @HttpCode(200)
   @ApiOperation({
     summary: 'A new signing secret (shown once); the previous ones also sign for 24 hours',

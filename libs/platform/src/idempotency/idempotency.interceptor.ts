@@ -2,10 +2,12 @@ import {
   Inject,
   Injectable,
   Logger,
+  SetMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
@@ -39,6 +41,22 @@ const VALID_KEY = /^[\x20-\x7E]{1,255}$/;
 const KEPT_HEADERS = ['etag', 'location'];
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
+/** Route metadata: top-level answer fields never written to the idempotency store. */
+export const IDEMPOTENT_ANSWER_OMITS = 'idempotency:omit';
+
+/**
+ * `@IdempotentAnswerOmits('secret')`: the stored answer (and so a replay) leaves these fields out,
+ * for values that must be shown once and never kept in clear, such as a signing secret.
+ */
+export const IdempotentAnswerOmits = (...fields: string[]): MethodDecorator =>
+  SetMetadata(IDEMPOTENT_ANSWER_OMITS, fields);
+
+const withoutFields = (value: unknown, fields: readonly string[]): unknown => {
+  if (fields.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value))
+    return value;
+  return Object.fromEntries(Object.entries(value).filter(([field]) => !fields.includes(field)));
+};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -55,6 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -63,7 +82,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers['idempotency-key'];
     if (!METHODS.has(request.method) || key === undefined) return next.handle();
     const response = context.switchToHttp().getResponse<Response>();
-    return defer(() => this.once(String(key), request, response, next));
+    const omitted =
+      this.reflector.get<readonly string[] | undefined>(
+        IDEMPOTENT_ANSWER_OMITS,
+        context.getHandler(),
+      ) ?? [];
+    return defer(() => this.once(String(key), request, response, next, omitted));
   }
 
   private async once(
@@ -71,6 +95,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: AuthenticatedRequest,
     response: Response,
     next: CallHandler,
+    omitted: readonly string[],
   ): Promise<unknown> {
     if (!VALID_KEY.test(key) || key.trim() === '') {
       throw new HttpProblem(
@@ -86,7 +111,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       const now = Date.now();
       if (await this.store.claim(id, fingerprint, now, this.options.retentionMs)) {
-        return this.run(id, response, next);
+        return this.run(id, response, next, omitted);
       }
       const record = await this.store.find(id, now);
       if (!record) {
@@ -104,7 +129,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (record.state === 'done') return replay(record.answer, response);
       const staleBefore = now - this.options.leaseMs;
       if (record.updatedAt < staleBefore && (await this.store.takeOver(id, staleBefore, now))) {
-        return this.run(id, response, next);
+        return this.run(id, response, next, omitted);
       }
       if (now >= deadline) {
         throw new HttpProblem(
@@ -117,7 +142,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async run(id: IdempotencyScope, response: Response, next: CallHandler): Promise<unknown> {
+  private async run(
+    id: IdempotencyScope,
+    response: Response,
+    next: CallHandler,
+    omitted: readonly string[],
+  ): Promise<unknown> {
     let value: unknown;
     try {
       value = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -128,7 +158,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const answer: StoredAnswer = {
       outcome: 'response',
       status: response.statusCode,
-      body: value === undefined ? null : JSON.stringify(value),
+      body: value === undefined ? null : JSON.stringify(withoutFields(value, omitted)),
       headers: keptHeaders(response),
     };
     await this.store.complete(id, answer, Date.now()).catch((error: unknown) => {
