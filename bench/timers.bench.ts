@@ -17,6 +17,7 @@ import { createTimerScheduler } from '../libs/timers/src/timer-scheduler';
 import { TimerQueue } from '../libs/timers/src/timer-queue';
 import { TimerWorker } from '../libs/timers/src/timer-worker';
 import { startThrowawayRedis } from '../test/timers/support/throwaway-redis';
+import { percentile } from './bench-stats';
 
 export interface TimersBenchRow {
   readonly name: string;
@@ -116,11 +117,6 @@ async function seed(
     }),
   );
 }
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const usedMemory = async (info: () => Promise<string>) =>
   Number(/used_memory:(\d+)/.exec(await info())![1]);

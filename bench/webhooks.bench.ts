@@ -24,6 +24,7 @@ import {
   runWebhookCommand,
 } from '../libs/webhooks/src';
 import { deleteQueueKeys } from '../libs/webhooks/src/testing/webhook-fixture';
+import { percentile } from './bench-stats';
 
 export interface WebhooksBenchRow {
   readonly name: string;
@@ -58,11 +59,6 @@ const commented = (n: number): NewEvent => ({
     causationId: null,
   },
 });
-
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 /** A local receiver that verifies every request with the standardwebhooks package. */
 async function startReceiver(secret: string) {
