@@ -87,6 +87,8 @@ describe('webhook subscriptions when private targets are not allowed (the defaul
     }>`select response_body as body from idempotency_keys`.execute(database.db);
     expect(stored.rows.length).toBeGreaterThan(0);
     for (const row of stored.rows) expect(row.body ?? '').not.toContain(first.body.secret);
+    // No incident event may ever be delivered to this public address from a test.
+    await engine.call('DELETE', `/webhooks/${first.body.id}`, { token: engine.admin });
   });
 
   it('are described in the OpenAPI document', async () => {
