@@ -8,6 +8,7 @@ import {
   type EngineStartup,
 } from '@engine/platform';
 import { WorkerModule } from '../../worker/src/worker.module';
+import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { AdminTimersModule } from './admin-timers/admin-timers.module';
 import { CommandSideModule } from './command-side.module';
 import { HealthController } from './health/health.controller';
@@ -37,6 +38,7 @@ export class AppModule {
         ReadSideModule,
         IntakeModule,
         AdminTimersModule,
+        AdminQueuesModule,
         WebhooksApiModule,
       ],
     };

@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttpApp, type EngineStartup } from '@engine/platform';
+import { QueueBoard, QUEUE_BOARD_PATH } from './admin-queues/queue-board';
 import { AppModule } from './app.module';
 
 /** The engine's HTTP app exactly as `npm start` runs it; the e2e tests boot this same function. */
@@ -15,5 +16,6 @@ export async function createEngineApp(
     ...options,
   });
   configureHttpApp(app, startup.config);
+  app.use(QUEUE_BOARD_PATH, app.get(QueueBoard).handler());
   return app;
 }
