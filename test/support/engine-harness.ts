@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import type { Role } from '@engine/domain';
 import type { EventStore } from '@engine/event-store';
-import { EVENT_STORE, loadEngineStartup } from '@engine/platform';
+import { EVENT_STORE, loadEngineStartup, type EngineStartup } from '@engine/platform';
 import { createEngineApp } from '../../apps/api/src/engine-app';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -21,6 +21,8 @@ export interface EngineHarness {
   readonly url: string;
   readonly app: INestApplication;
   readonly store: EventStore;
+  /** The settings the app was started with (a worker program can be started on the same ones). */
+  readonly startup: EngineStartup;
   token(role: Role, options?: { sub?: string; org?: string }): Promise<string>;
   /** fetch with a bearer token and JSON; returns status, headers and the parsed body. */
   call(
@@ -102,6 +104,7 @@ export async function startEngine(
     url,
     app,
     store: app.get<EventStore>(EVENT_STORE),
+    startup,
     async token(role, options = {}) {
       const claims: Record<string, string> = { role };
       if (options.org) claims.org = options.org;

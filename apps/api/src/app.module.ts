@@ -17,15 +17,17 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 /**
- * The API. `npm start` runs the worker in the same process (on the embedded default), so the
- * worker's module is imported here; production runs the worker program on its own.
+ * The API. `npm start` runs the worker in the same process (on the embedded default,
+ * RUN_WORKER=true), so the worker's module is imported here; production sets RUN_WORKER=false on
+ * the API replicas and runs the worker program on its own.
  */
-@Module({ imports: [WorkerModule], controllers: [HealthController] })
+@Module({ controllers: [HealthController] })
 export class AppModule {
   static forRoot(startup: EngineStartup): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ...(startup.config.runWorker ? [WorkerModule] : []),
         // Platform: configuration and policy, the read store, auth (global guard),
         // Idempotency-Key (global interceptor).
         PlatformModule.forRoot(startup),

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TimersModule } from '../../../worker/src/timers/timers.module';
+import { TimerQueueModule } from '../../../worker/src/timers/timer-queue.module';
 import { AdminTimersController } from './admin-timers.controller';
 
-/** `POST /admin/timers/reconcile`, on the timers module the worker runs. */
-@Module({ imports: [TimersModule], controllers: [AdminTimersController] })
+/** `POST /admin/timers/reconcile`, on the timer queue (whether or not this process runs the worker). */
+@Module({ imports: [TimerQueueModule], controllers: [AdminTimersController] })
 export class AdminTimersModule {}

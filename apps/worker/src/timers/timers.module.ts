@@ -1,31 +1,22 @@
 import { Module } from '@nestjs/common';
 import {
-  ENGINE_CONFIG,
   EventSourcingModule,
   SQL_DATABASE,
   SqlDatabaseModule,
-  type EngineConfig,
   type SqlDatabase,
 } from '@engine/platform';
 import { createProjectionStore, migrateReadModels } from '@engine/read-models';
-import { TimerQueue } from '@engine/timers';
-import { TimerReconcileService } from './timer-reconcile.service';
+import { TimerQueueModule } from './timer-queue.module';
 import { TIMER_CHECKPOINTS, TimersService } from './timers.service';
 
 /**
- * The incident timers (BullMQ): scheduler, worker, reconciler. It imports the event store and the
- * read store itself, so it runs in the worker program as well as inside the API (Nest keeps one
- * instance of each module).
+ * The incident timers (BullMQ): scheduler and worker, on the queue and reconciler of
+ * TimerQueueModule. It imports the event store and the read store itself, so it runs in the worker
+ * program as well as inside the API (Nest keeps one instance of each module).
  */
 @Module({
-  imports: [EventSourcingModule, SqlDatabaseModule],
+  imports: [EventSourcingModule, SqlDatabaseModule, TimerQueueModule],
   providers: [
-    {
-      provide: TimerQueue,
-      inject: [ENGINE_CONFIG],
-      useFactory: (config: EngineConfig) =>
-        TimerQueue.open({ url: config.redisUrl, prefix: config.timersQueuePrefix }),
-    },
     {
       provide: TIMER_CHECKPOINTS,
       inject: [SQL_DATABASE],
@@ -34,9 +25,8 @@ import { TIMER_CHECKPOINTS, TimersService } from './timers.service';
         return createProjectionStore(database);
       },
     },
-    TimerReconcileService,
     TimersService,
   ],
-  exports: [TimerReconcileService],
+  exports: [TimerQueueModule],
 })
 export class TimersModule {}

@@ -112,6 +112,12 @@ export const CONFIG_VARIABLES = [
   },
   { name: 'PORT', default: '3000', description: 'HTTP port of the API.' },
   {
+    name: 'RUN_WORKER',
+    default: 'true',
+    description:
+      'Run the worker (projections, timers, webhook delivery, email) inside the API process; `false` on API replicas when worker processes run on their own.',
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`.',

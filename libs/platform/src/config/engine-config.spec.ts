@@ -34,6 +34,7 @@ describe('loadEngineConfig', () => {
       smtpFrom: 'support@localhost',
       intakeQueuePrefix: 'bull',
       port: 3000,
+      runWorker: true,
       logLevel: 'info',
       webhookSecretKey: null,
       webhookAllowPrivateTargets: false,

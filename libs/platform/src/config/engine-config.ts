@@ -36,6 +36,8 @@ export interface EngineConfig {
   /** Redis key prefix of the email notification queue (a hash tag on Redis Cluster). */
   readonly intakeQueuePrefix: string;
   readonly port: number;
+  /** Whether the API process also runs the worker's processors (the embedded default). */
+  readonly runWorker: boolean;
   readonly logLevel: LogLevel;
   /** 32-byte key that encrypts webhook signing secrets at rest. */
   readonly webhookSecretKey: Buffer | null;
@@ -95,6 +97,7 @@ export function loadEngineConfig(
     smtpFrom: mailbox(read, 'SMTP_FROM'),
     intakeQueuePrefix: read.required('INTAKE_QUEUE_PREFIX'),
     port: read.integer('PORT', 0, 65535) ?? 0,
+    runWorker: read.boolean('RUN_WORKER') ?? true,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
     webhookSecretKey: read.key32('WEBHOOK_SECRET_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS') ?? false,
