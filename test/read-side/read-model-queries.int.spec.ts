@@ -128,6 +128,48 @@ describe.each(KINDS)('the read-model queries on %s', (kind) => {
     expect(ids(await at(1, 15 * DAY))).toEqual(['a9', 'a1', 'a3', 'a6', 'a2', 'a7']);
   });
 
+  it('narrows every queue by severity, plan, customer, side and escalation level', async () => {
+    const { incidents } = queries;
+    expect(ids(await incidents.vendorQueue({}, {}, { customerId: 'acme' }))).toEqual([
+      'a1',
+      'a6',
+      'a2',
+      'a9',
+    ]);
+    expect(ids(await incidents.vendorQueue({}, {}, { severity: 1 }))).toEqual(['a3', 'a9']);
+    expect(ids(await incidents.vendorQueue({}, {}, { plan: 'essential' }))).toEqual(['a9']);
+    expect(ids(await incidents.vendorQueue({}, {}, { escalationLevel: 0 }))).toEqual([
+      'a1',
+      'a3',
+      'a2',
+      'a9',
+    ]);
+    // A side filter keeps the other side's queue empty.
+    expect(ids(await incidents.vendorQueue({}, {}, { side: 'customer' }))).toEqual([]);
+    expect(ids(await incidents.awaitingCustomerQueue({}, {}, { side: 'customer' }))).toEqual([
+      'a5',
+      'a4',
+    ]);
+    expect(ids(await incidents.awaitingCustomerQueue({}, {}, { customerId: 'globex' }))).toEqual([
+      'a5',
+    ]);
+    expect(ids(await incidents.escalationQueue(undefined, {}, {}, { severity: 3 }))).toEqual([
+      'a7',
+    ]);
+    expect(ids(await incidents.escalationQueue(undefined, {}, {}, { escalationLevel: 1 }))).toEqual(
+      ['a6'],
+    );
+    const atRisk = (filters: object) =>
+      incidents.atRiskQueue(new Date(h(1)), 6 * 3_600_000, {}, {}, filters).then(ids);
+    expect(await atRisk({ customerId: 'acme' })).toEqual(['a9', 'a1', 'a6']);
+    expect(await atRisk({ severity: 2, side: 'vendor' })).toEqual(['a1', 'a6']);
+    expect(await atRisk({ plan: 'enhanced', escalationLevel: 1 })).toEqual(['a6']);
+    // The tenant scope still wins over a filter naming another customer.
+    expect(
+      ids(await incidents.vendorQueue({}, { customerId: 'acme' }, { customerId: 'globex' })),
+    ).toEqual([]);
+  });
+
   it('lists with filters, by receivedAt, in pages whose cursors are opaque', async () => {
     const all = ['a9', 'a1', 'a8', 'a5', 'a2', 'a3', 'a4', 'a6', 'a7'];
     const seen: string[] = [];

@@ -121,6 +121,13 @@ describe.each(KINDS)('the read side over HTTP (%s)', (kind) => {
     // Severity 2 on Enhanced: 2 hours to respond, all three are due within four.
     const atRisk = await engine.call('GET', '/queues/at-risk?within=PT4H', { token: ops });
     expect(atRisk.body.items).toHaveLength(3);
+    // The queues take the list's filters (the dashboard's customer, side, severity...).
+    const globexOnly = await engine.call('GET', '/queues/vendor?customerId=globex&severity=2', {
+      token: ops,
+    });
+    expect(globexOnly.body.items.map((item: { id: string }) => item.id)).toEqual(opened.globex);
+    const customerSide = await engine.call('GET', '/queues/at-risk?side=customer', { token: ops });
+    expect(customerSide.body.items).toEqual([]);
     const report = await engine.call(
       'GET',
       '/reports/sla?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z',
@@ -149,6 +156,9 @@ describe.each(KINDS)('the read side over HTTP (%s)', (kind) => {
     '/incidents?cursor=not-a-cursor',
     '/incidents?unknown=1',
     '/queues/escalations?level=0',
+    '/queues/vendor?severity=5',
+    '/queues/awaiting-customer?plan=gold',
+    '/queues/at-risk?side=both',
     '/queues/at-risk?within=4h',
     '/queues/at-risk?within=PT0H',
     '/reports/sla?from=2026-01-01T00:00:00Z',

@@ -2,12 +2,34 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { VENDOR_ROLES, type Actor } from '@engine/domain';
 import { CurrentActor, Roles } from '@engine/platform';
-import { horizonMs, ReadModelQueries } from '@engine/read-models';
+import { horizonMs, ReadModelQueries, type QueueFilters } from '@engine/read-models';
 import { badParameter, withCursor } from './read-side.errors';
-import { AtRiskQueueQuery, EscalationQueueQuery, PageQuery } from './read-side.dto';
+import {
+  AtRiskQueueQuery,
+  EscalationQueueQuery,
+  QueueFilterQuery,
+  type PageQuery,
+} from './read-side.dto';
 import { scopeOf } from './read-scope';
 
-/** The operations team's queues, from the incidents read model: vendor roles and ops. */
+/** A queue request split into its page and its filters. */
+const pageAndFilters = ({
+  limit,
+  cursor,
+  side,
+  severity,
+  plan,
+  customerId,
+  escalationLevel,
+}: QueueFilterQuery): [PageQuery, QueueFilters] => [
+  { limit, cursor },
+  { side, severity, plan, customerId, escalationLevel },
+];
+
+/**
+ * The operations team's queues, from the incidents read model: vendor roles and ops. Each takes
+ * the incident list's filters `side`, `severity`, `plan`, `customerId` and `escalationLevel`.
+ */
 @ApiTags('queues')
 @ApiBearerAuth()
 @Roles(...VENDOR_ROLES, 'ops')
@@ -17,26 +39,26 @@ export class QueuesController {
 
   @Get('vendor')
   @ApiOperation({ summary: 'Open incidents on the vendor side, the nearest next deadline first' })
-  vendor(@Query() { limit, cursor }: PageQuery, @CurrentActor() actor: Actor) {
-    return withCursor(() => this.queries.incidents.vendorQueue({ limit, cursor }, scopeOf(actor)));
+  vendor(@Query() query: QueueFilterQuery, @CurrentActor() actor: Actor) {
+    const [page, filters] = pageAndFilters(query);
+    return withCursor(() => this.queries.incidents.vendorQueue(page, scopeOf(actor), filters));
   }
 
   @Get('awaiting-customer')
   @ApiOperation({ summary: "Incidents on the customer's side, the nearest timeout first" })
-  awaitingCustomer(@Query() { limit, cursor }: PageQuery, @CurrentActor() actor: Actor) {
+  awaitingCustomer(@Query() query: QueueFilterQuery, @CurrentActor() actor: Actor) {
+    const [page, filters] = pageAndFilters(query);
     return withCursor(() =>
-      this.queries.incidents.awaitingCustomerQueue({ limit, cursor }, scopeOf(actor)),
+      this.queries.incidents.awaitingCustomerQueue(page, scopeOf(actor), filters),
     );
   }
 
   @Get('escalations')
   @ApiOperation({ summary: 'Escalated open incidents (of one level with `level`)' })
-  escalations(
-    @Query() { level, limit, cursor }: EscalationQueueQuery,
-    @CurrentActor() actor: Actor,
-  ) {
+  escalations(@Query() query: EscalationQueueQuery, @CurrentActor() actor: Actor) {
+    const [page, filters] = pageAndFilters(query);
     return withCursor(() =>
-      this.queries.incidents.escalationQueue(level, { limit, cursor }, scopeOf(actor)),
+      this.queries.incidents.escalationQueue(query.level, page, scopeOf(actor), filters),
     );
   }
 
@@ -44,11 +66,12 @@ export class QueuesController {
   @ApiOperation({
     summary: 'Unanswered responses and status reports due within `within` (overdue first)',
   })
-  atRisk(@Query() { within, limit, cursor }: AtRiskQueueQuery, @CurrentActor() actor: Actor) {
-    const ms = horizonMs(within ?? 'PT4H');
+  atRisk(@Query() query: AtRiskQueueQuery, @CurrentActor() actor: Actor) {
+    const ms = horizonMs(query.within ?? 'PT4H');
     if (ms === null) throw badParameter('within', 'within must be a positive ISO 8601 duration');
+    const [page, filters] = pageAndFilters(query);
     return withCursor(() =>
-      this.queries.incidents.atRiskQueue(new Date(), ms, { limit, cursor }, scopeOf(actor)),
+      this.queries.incidents.atRiskQueue(new Date(), ms, page, scopeOf(actor), filters),
     );
   }
 }

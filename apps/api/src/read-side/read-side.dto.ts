@@ -42,12 +42,8 @@ export class PageQuery {
   cursor?: string;
 }
 
-export class IncidentListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
-  @IsIn(STATUSES)
-  status?: IncidentStatus;
-
+/** The filters the queues share with the incident list (the dashboard's filters). */
+export class QueueFilterQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SIDES })
   @IsOptional()
   @IsIn(SIDES)
@@ -78,6 +74,13 @@ export class IncidentListQuery extends PageQuery {
   @Min(0)
   @Max(3)
   escalationLevel?: number;
+}
+
+export class IncidentListQuery extends QueueFilterQuery {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: IncidentStatus;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
@@ -97,7 +100,7 @@ export class IncidentListQuery extends PageQuery {
   sort?: IncidentSort;
 }
 
-export class EscalationQueueQuery extends PageQuery {
+export class EscalationQueueQuery extends QueueFilterQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 3, description: 'Only this escalation level.' })
   @IsOptional()
   @Type(() => Number)
@@ -107,7 +110,7 @@ export class EscalationQueueQuery extends PageQuery {
   level?: number;
 }
 
-export class AtRiskQueueQuery extends PageQuery {
+export class AtRiskQueueQuery extends QueueFilterQuery {
   @ApiPropertyOptional({ default: 'PT4H', description: 'ISO 8601 duration: PT4H, PT30M, P1D.' })
   @IsOptional()
   @Matches(HORIZON, { message: 'within must be an ISO 8601 duration such as PT4H' })

@@ -30,6 +30,12 @@ export interface IncidentFilters {
   readonly category?: string;
 }
 
+/** What the operations team's queues may be narrowed to (the dashboard's filters). */
+export type QueueFilters = Pick<
+  IncidentFilters,
+  'side' | 'severity' | 'plan' | 'customerId' | 'escalationLevel'
+>;
+
 export type IncidentItem = IncidentView & { readonly version: number };
 
 /** The instant columns lists are ordered by (soonest first, nulls last, then id). */
@@ -70,15 +76,8 @@ export class IncidentQueries {
     page: PageRequest,
     scope: TenantScope,
   ): Promise<Page<IncidentItem>> {
-    let query = this.scoped(scope);
+    let query = this.filtered(this.scoped(scope), filters);
     if (filters.status !== undefined) query = query.where('status', '=', filters.status);
-    if (filters.side !== undefined) query = query.where('side', '=', filters.side);
-    if (filters.severity !== undefined) query = query.where('severity', '=', filters.severity);
-    if (filters.plan !== undefined) query = query.where('plan', '=', filters.plan);
-    if (filters.customerId !== undefined)
-      query = query.where('customer_id', '=', filters.customerId);
-    if (filters.escalationLevel !== undefined)
-      query = query.where('escalation_level', '=', filters.escalationLevel);
     if (filters.breached !== undefined)
       query = query.where('breached', '=', this.bool(filters.breached));
     if (filters.category !== undefined) query = query.where('category', '=', filters.category);
@@ -86,14 +85,24 @@ export class IncidentQueries {
   }
 
   /** Open incidents on the vendor's side, the nearest next deadline first. */
-  vendorQueue(page: PageRequest, scope: TenantScope): Promise<Page<IncidentItem>> {
-    const query = this.scoped(scope).where('status', '!=', 'closed').where('side', '=', 'vendor');
+  vendorQueue(
+    page: PageRequest,
+    scope: TenantScope,
+    filters: QueueFilters = {},
+  ): Promise<Page<IncidentItem>> {
+    const query = this.filtered(this.scoped(scope), filters)
+      .where('status', '!=', 'closed')
+      .where('side', '=', 'vendor');
     return this.pageOf(query, 'next_deadline', page);
   }
 
   /** Incidents waiting on the customer, the nearest customer-side timeout first. */
-  awaitingCustomerQueue(page: PageRequest, scope: TenantScope): Promise<Page<IncidentItem>> {
-    const query = this.scoped(scope).where('side', '=', 'customer');
+  awaitingCustomerQueue(
+    page: PageRequest,
+    scope: TenantScope,
+    filters: QueueFilters = {},
+  ): Promise<Page<IncidentItem>> {
+    const query = this.filtered(this.scoped(scope), filters).where('side', '=', 'customer');
     return this.pageOf(query, 'customer_side_deadline', page);
   }
 
@@ -102,8 +111,9 @@ export class IncidentQueries {
     level: number | undefined,
     page: PageRequest,
     scope: TenantScope,
+    filters: QueueFilters = {},
   ): Promise<Page<IncidentItem>> {
-    let query = this.scoped(scope).where('status', '!=', 'closed');
+    let query = this.filtered(this.scoped(scope), filters).where('status', '!=', 'closed');
     query =
       level === undefined
         ? query.where('escalation_level', '>=', 1)
@@ -120,9 +130,10 @@ export class IncidentQueries {
     withinMs: number,
     page: PageRequest,
     scope: TenantScope,
+    filters: QueueFilters = {},
   ): Promise<Page<IncidentItem>> {
     const horizon = new Date(now.getTime() + withinMs).toISOString();
-    const query = this.scoped(scope)
+    const query = this.filtered(this.scoped(scope), filters)
       .where('status', '!=', 'closed')
       .where('vendor_due_at', 'is not', null)
       .where('vendor_due_at', '<=', horizon);
@@ -144,6 +155,20 @@ export class IncidentQueries {
     return scope.customerId === undefined
       ? query
       : query.where('customer_id', '=', scope.customerId);
+  }
+
+  /** The filters lists and queues share; a queue's own condition is added on top. */
+  private filtered(query: IncidentQuery, filters: QueueFilters): IncidentQuery {
+    let narrowed = query;
+    if (filters.side !== undefined) narrowed = narrowed.where('side', '=', filters.side);
+    if (filters.severity !== undefined)
+      narrowed = narrowed.where('severity', '=', filters.severity);
+    if (filters.plan !== undefined) narrowed = narrowed.where('plan', '=', filters.plan);
+    if (filters.customerId !== undefined)
+      narrowed = narrowed.where('customer_id', '=', filters.customerId);
+    if (filters.escalationLevel !== undefined)
+      narrowed = narrowed.where('escalation_level', '=', filters.escalationLevel);
+    return narrowed;
   }
 
   private bool(value: boolean): boolean | number {
