@@ -25,7 +25,7 @@ if (url) {
 } else {
   const reason =
     'EventStoreDB contract suite skipped: EVENTSTORE_URL is not set ' +
-    '(start one with docker compose -f docker/compose.yml up eventstore)';
+    '(start one as docs/eventstoredb.md shows: docker compose -f docker/compose.yml up -d eventstore)';
   it(reason, () => {
     console.warn(reason);
   });
