@@ -26,9 +26,8 @@ import { startPollingSubscription, SubscriptionRegistry } from './polling-subscr
 import { mapPostgresError, violatedConstraint } from './postgres-event-store.errors';
 import { AppendListener } from './postgres-event-store.listener';
 import {
-  insertBatchInOrder,
+  appendEvents,
   type Query,
-  selectAppendState,
   selectCurrentVersion,
   selectFeedPage,
   selectStream,
@@ -52,8 +51,8 @@ export interface PostgresEventStoreOptions {
  * checkpointed it would never see 10. Two rules close the gap:
  *
  * 1. Positions are allocated in transaction-id order. An append's INSERT runs inside a session
- *    advisory lock (LOCK_CLASS.append, per schema) taken and released by that one statement
- *    (`insertBatchInOrder`), and nothing before it writes, so getting a transaction id (at the
+ *    advisory lock (LOCK_CLASS.append, per schema) taken and released by the one statement that
+ *    makes the append (the `append_events` function, see the migrations), and nothing before it writes, so getting a transaction id (at the
  *    first insert) and drawing positions is one step no other append interleaves with: for any two
  *    appends, the one with the lower `transaction_id` has all the lower positions. The lock is not
  *    held until COMMIT, so commits still overlap and their WAL flushes are grouped.
@@ -68,7 +67,8 @@ export interface PostgresEventStoreOptions {
  * the horizon: readStream sees every committed event, and appends to one stream are serialised by a
  * transaction advisory lock on the stream id, checked, then inserted (the unique (stream_id,
  * version) constraint is the last line of defence). Appends NOTIFY in their transaction; the
- * subscriptions listen and also poll.
+ * subscriptions listen and also poll. An append is that one statement in its own transaction: one
+ * round trip to the server.
  */
 export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
@@ -76,6 +76,7 @@ export class PostgresEventStore implements EventStore {
   private readonly channel: string;
   private readonly listener: AppendListener;
   private readonly appendLock: { classId: number; name: string; channel: string };
+  private readonly appendFunction: string;
   private closed = false;
 
   private constructor(
@@ -86,6 +87,7 @@ export class PostgresEventStore implements EventStore {
     this.table = `${quoteSchema(schema)}.events`;
     this.channel = `event_store_${schema}`.slice(0, 63);
     this.appendLock = { classId: LOCK_CLASS.append, name: schema, channel: this.channel };
+    this.appendFunction = `${quoteSchema(schema)}.append_events`;
     this.listener = new AppendListener(
       { connectionString: options.connectionString },
       this.channel,
@@ -101,6 +103,10 @@ export class PostgresEventStore implements EventStore {
     });
     // An idle client that loses its connection is discarded by the pool; the next query reconnects.
     pool.on('error', () => undefined);
+    // A checked-out client (in a transaction) whose server connection is ended between two
+    // queries emits 'error' with no pool listener on it: that would crash the process. Its next
+    // query fails instead (StoreUnavailableError) and the pool discards it on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       await migratePostgres(pool, quoteSchema(options.schema ?? 'public'));
     } catch (error) {
@@ -118,41 +124,45 @@ export class PostgresEventStore implements EventStore {
     const batch = normaliseBatch(streamId, events);
     const client = await this.client();
     const query: Query = (sql, values) => client.query(sql, values);
-    let appendLocked = false;
+    // Without the test seam an append is one statement, its own transaction (one round trip).
+    const seam = this.options.beforeCommit;
     let broken: Error | undefined;
+    let statementFailed = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
-      const ids = batch.map((event) => event.id);
-      const { current, recorded } = await selectAppendState(query, this.table, streamId, ids);
-      const replay = replayedResult(streamId, batch, recorded);
-      if (replay) {
-        await client.query('COMMIT');
-        return replay;
-      }
-      checkExpectedVersion(streamId, expected, current);
-      if (batch.length === 0) {
-        await client.query('COMMIT');
-        return { nextVersion: current, positions: [] };
-      }
-      appendLocked = true;
-      const positions = await insertBatchInOrder(
+      if (seam) await client.query('BEGIN');
+      const outcome = await appendEvents(
         query,
-        this.table,
+        this.appendFunction,
         this.appendLock,
         streamId,
         batch,
-        current,
-      );
-      appendLocked = false;
-      await this.options.beforeCommit?.();
-      await client.query('COMMIT');
-      this.listener.notifyLocal();
-      return { nextVersion: current + BigInt(batch.length), positions };
+        expectedForSql(expected),
+      ).catch((error: unknown) => {
+        statementFailed = true;
+        throw error;
+      });
+      let result: AppendResult;
+      if (outcome.kind === 'appended') {
+        result = {
+          nextVersion: outcome.current + BigInt(batch.length),
+          positions: outcome.positions,
+        };
+      } else {
+        const replay =
+          outcome.kind === 'recorded' ? replayedResult(streamId, batch, outcome.recorded) : null;
+        if (!replay) checkExpectedVersion(streamId, expected, outcome.current);
+        result = replay ?? { nextVersion: outcome.current, positions: [] };
+      }
+      if (seam) {
+        if (outcome.kind === 'appended') await seam();
+        await client.query('COMMIT');
+      }
+      if (outcome.kind === 'appended') this.listener.notifyLocal();
+      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch((failure: Error) => (broken = failure));
-      if (appendLocked) {
-        // The statement failed part-way: the session lock may still be held.
+      if (seam) await client.query('ROLLBACK').catch((failure: Error) => (broken = failure));
+      if (statementFailed) {
+        // It may have failed inside the append lock, which outlives the transaction.
         await client
           .query('SELECT pg_advisory_unlock($1, hashtext($2))', [
             this.appendLock.classId,
@@ -247,4 +257,11 @@ export class PostgresEventStore implements EventStore {
       throw mapPostgresError(error);
     }
   };
+}
+
+/** `expected` as `append_events` takes it: null for any; an invalid one never matches (-1). */
+function expectedForSql(expected: ExpectedVersion): bigint | null {
+  if (expected === 'any') return null;
+  if (expected === 'no-stream') return 0n;
+  return typeof expected === 'bigint' && expected >= 0n ? expected : -1n;
 }

@@ -49,26 +49,6 @@ export async function selectStream(
   return rows.map(toRecorded);
 }
 
-/**
- * Under the stream lock: the stream's current version and the already recorded events that share
- * an id with the batch, in one round trip.
- */
-export async function selectAppendState(
-  query: Query,
-  table: string,
-  streamId: string,
-  ids: readonly string[],
-): Promise<{ current: bigint; recorded: RecordedEvent[] }> {
-  const { rows } = await query<EventRow & { current: string }>(
-    `SELECT (SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = $1)::text AS current,
-            e.position, e.stream_id, e.version, e.id, e.type, e.data, e.metadata
-       FROM (SELECT 1) AS one LEFT JOIN ${table} AS e ON e.id = ANY($2::uuid[])`,
-    [streamId, ids],
-  );
-  const recorded = rows.filter((row) => row.position !== null).map(toRecorded);
-  return { current: BigInt(rows[0].current), recorded };
-}
-
 export async function selectCurrentVersion(
   query: Query,
   table: string,
@@ -81,55 +61,78 @@ export async function selectCurrentVersion(
   return BigInt(rows[0].version);
 }
 
+/** What `append_events` (see the migrations) did with a batch. */
+export type AppendOutcome =
+  /** Events already stored under the batch's ids; nothing was written. */
+  | { readonly kind: 'recorded'; readonly current: bigint; readonly recorded: RecordedEvent[] }
+  /** The expected version did not match, or the batch was empty; nothing was written. */
+  | { readonly kind: 'current'; readonly current: bigint }
+  /** The batch was inserted at versions current+1...; positions in batch order. */
+  | { readonly kind: 'appended'; readonly current: bigint; readonly positions: bigint[] };
+
+type AppendRow = {
+  r_status: 'recorded' | 'current' | 'appended';
+  r_current: string;
+  r_position: string | null;
+  r_stream_id: string | null;
+  r_version: string | null;
+  r_id: string | null;
+  r_type: string | null;
+  r_data: unknown;
+  r_metadata: RecordedEvent['metadata'] | null;
+};
+
 /**
- * Inserts the batch at versions current+1... inside the append lock, in ONE statement, so the lock
- * is held only while the server runs it: `guard` takes the session advisory lock before any row
- * exists (every inserted row joins it), so the transaction id (assigned by the first insert) and
- * the positions (drawn per row) come after it; `done` releases the lock only once every row of
- * `ins` is in (it counts them) and queues the NOTIFY, sent at commit. Returns the positions in
- * batch order. If the statement fails, the caller must release the lock after ROLLBACK.
+ * One append in one statement: `append_events` takes the stream lock, reads the stream's version
+ * and the events already stored under the batch's ids, and, when nothing is recorded and
+ * `expected` (null: any) matches, inserts the batch inside the append lock (taken and released by
+ * the function, so the caller must release it after a failure). The version check itself is the
+ * caller's (`checkExpectedVersion` on a 'current' outcome), so every adapter refuses alike.
  */
-export async function insertBatchInOrder(
+export async function appendEvents(
   query: Query,
-  table: string,
+  functionName: string,
   lock: { readonly classId: number; readonly name: string; readonly channel: string },
   streamId: string,
   batch: readonly NewEvent[],
-  current: bigint,
-): Promise<bigint[]> {
-  const values: unknown[] = [lock.classId, lock.name, lock.channel];
-  const tuples = batch.map((event, index) => {
-    values.push(streamId, (current + BigInt(index + 1)).toString(), event.id, event.type);
-    values.push(stringifyJson(event.data), stringifyJson(event.metadata));
-    const n = 3 + index * 6;
-    return `($${n + 1}::text, $${n + 2}::bigint, $${n + 3}::uuid, $${n + 4}::text, $${n + 5}::json, $${n + 6}::json)`;
-  });
-  const { rows } = await query<{
-    position: string;
-    version: string;
-    assigned_before: string | null;
-  }>(
-    `WITH guard AS MATERIALIZED (
-       SELECT pg_advisory_lock($1, hashtext($2)) AS locked,
-              pg_current_xact_id_if_assigned()::text AS assigned_before),
-     ins AS (
-       INSERT INTO ${table} (stream_id, version, id, type, data, metadata)
-       SELECT v.stream_id, v.version, v.id, v.type, v.data, v.metadata
-         FROM guard CROSS JOIN (VALUES ${tuples.join(', ')})
-           AS v (stream_id, version, id, type, data, metadata)
-       RETURNING position, version),
-     done AS MATERIALIZED (
-       SELECT pg_advisory_unlock($1, hashtext($2)) AS unlocked, pg_notify($3, '') AS notified
-         FROM (SELECT count(*) FROM ins) AS inserted)
-     SELECT ins.position, ins.version, (SELECT assigned_before FROM guard) AS assigned_before
-       FROM ins CROSS JOIN done`,
-    values,
+  expected: bigint | null,
+): Promise<AppendOutcome> {
+  const { rows } = await query<AppendRow>(
+    `SELECT * FROM ${functionName}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::json[], $9::json[])`,
+    [
+      streamId,
+      expected === null ? null : expected.toString(),
+      lock.classId,
+      lock.name,
+      lock.channel,
+      batch.map((event) => event.id),
+      batch.map((event) => event.type),
+      batch.map((event) => stringifyJson(event.data)),
+      batch.map((event) => stringifyJson(event.metadata)),
+    ],
   );
-  if (rows.some((row) => row.assigned_before !== null)) {
-    throw new Error('internal: a transaction id was assigned before the append lock');
+  const current = BigInt(rows[0].r_current);
+  const kind = rows[0].r_status;
+  if (kind === 'current') return { kind, current };
+  if (kind === 'recorded') {
+    const recorded = rows.map((row) =>
+      toRecorded({
+        position: row.r_position as string,
+        stream_id: row.r_stream_id as string,
+        version: row.r_version as string,
+        id: row.r_id as string,
+        type: row.r_type as string,
+        data: row.r_data,
+        metadata: row.r_metadata as RecordedEvent['metadata'],
+      }),
+    );
+    return { kind, current, recorded };
   }
   const positions = rows
-    .map((row) => ({ version: BigInt(row.version), position: BigInt(row.position) }))
+    .map((row) => ({
+      version: BigInt(row.r_version as string),
+      position: BigInt(row.r_position as string),
+    }))
     .sort((a, b) => (a.version < b.version ? -1 : 1))
     .map((row) => row.position);
   if (
@@ -138,7 +141,7 @@ export async function insertBatchInOrder(
   ) {
     throw new Error('internal: the positions of one batch are not in version order');
   }
-  return positions;
+  return { kind, current, positions };
 }
 
 /** A page of the feed: final rows only (below the horizon), optionally under stream prefixes. */

@@ -19,6 +19,54 @@ const migrations = (schema: string): readonly string[] => [
      created        timestamptz NOT NULL DEFAULT clock_timestamp(),
      CONSTRAINT events_stream_version_key UNIQUE (stream_id, version)
    )`,
+  // An append in one statement (one round trip); why it is ordered so: PostgresEventStore.
+  // Each statement of a plpgsql function takes a fresh snapshot, so what follows the stream lock
+  // sees every append committed before the lock was granted. r_status: 'recorded' rows are
+  // events already stored under the batch's ids (nothing written), 'current' is the stream's
+  // version when the expected one does not match or the batch is empty (nothing written),
+  // 'appended' rows are the batch as inserted.
+  `CREATE FUNCTION ${schema}.append_events(
+     p_stream_id text, p_expected bigint, p_lock_class integer, p_lock_name text, p_channel text,
+     p_ids uuid[], p_types text[], p_data json[], p_metadata json[])
+   RETURNS TABLE (r_status text, r_current bigint, r_position bigint, r_stream_id text,
+                  r_version bigint, r_id uuid, r_type text, r_data json, r_metadata json)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_current bigint;
+   BEGIN
+     PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
+     SELECT COALESCE(MAX(e.version), 0) INTO v_current
+       FROM ${schema}.events AS e WHERE e.stream_id = p_stream_id;
+     RETURN QUERY
+       SELECT 'recorded'::text, v_current, e.position, e.stream_id, e.version, e.id, e.type, e.data,
+              e.metadata
+         FROM ${schema}.events AS e WHERE e.id = ANY (p_ids);
+     IF FOUND THEN
+       RETURN;
+     END IF;
+     IF cardinality(p_ids) = 0 OR (p_expected IS NOT NULL AND p_expected <> v_current) THEN
+       RETURN QUERY SELECT 'current'::text, v_current, NULL::bigint, NULL::text, NULL::bigint,
+                           NULL::uuid, NULL::text, NULL::json, NULL::json;
+       RETURN;
+     END IF;
+     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+       RAISE EXCEPTION 'internal: a transaction id was assigned before the append lock';
+     END IF;
+     -- Nothing has written yet: the transaction id (first insert) and the positions are drawn
+     -- inside the append lock, which is released before COMMIT.
+     PERFORM pg_advisory_lock(p_lock_class, hashtext(p_lock_name));
+     RETURN QUERY
+       INSERT INTO ${schema}.events AS e (stream_id, version, id, type, data, metadata)
+       SELECT p_stream_id, v_current + b.n, b.id, b.type, b.data, b.metadata
+         FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY
+           AS b (id, type, data, metadata, n)
+        ORDER BY b.n
+       RETURNING 'appended'::text, v_current, e.position, e.stream_id, e.version, e.id, e.type, e.data,
+                 e.metadata;
+     PERFORM pg_advisory_unlock(p_lock_class, hashtext(p_lock_name));
+     PERFORM pg_notify(p_channel, '');
+   END
+   $fn$`,
 ];
 
 /** Advisory lock keys (two-int4 form, a key space separate from the one-int8 stream locks). */

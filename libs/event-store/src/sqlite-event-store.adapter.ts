@@ -35,10 +35,29 @@ export interface SqliteEventStoreOptions {
 /** Appends in this process wake the subscriptions of every store open on the same file at once. */
 const appendListeners = new Map<string, Set<() => void>>();
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  readonly streamId: string;
+  readonly batch: readonly NewEvent[];
+  readonly expected: ExpectedVersion;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type AppendOutcome =
+  | { readonly ok: true; readonly result: AppendResult; readonly written: boolean }
+  | { readonly ok: false; readonly error: unknown };
+
 /**
  * The embedded default: one SQLite file in WAL mode. SQLite has one writer at a time and positions
  * come from AUTOINCREMENT inside the write transaction, so commit order is position order and
  * readers can never see a gap that fills later.
+ *
+ * Group commit: appends are queued and written at the end of the event loop turn (setImmediate),
+ * all those queued in one turn in ONE transaction, so they share one fsync. Each append runs in a
+ * savepoint of its own with its own checks, exactly as alone: a refused append (expected version,
+ * event id) rolls back only itself. Every promise settles after the commit that made it durable,
+ * or rejects with every append of the group when that commit fails.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -47,6 +66,11 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
   private closed = false;
   private readonly queries: SqliteQueries;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly groupTransaction: Database.Transaction<
+    (group: readonly PendingAppend[]) => AppendOutcome[]
+  >;
   private readonly appendTransaction: Database.Transaction<
     (
       streamId: string,
@@ -83,6 +107,19 @@ export class SqliteEventStore implements EventStore {
       const nextVersion = current + BigInt(batch.length);
       return { result: { nextVersion, positions }, written: batch.length > 0 };
     });
+    // Nested in the group's transaction, each appendTransaction call is a savepoint.
+    this.groupTransaction = this.db.transaction((group) =>
+      group.map((append): AppendOutcome => {
+        try {
+          return {
+            ok: true,
+            ...this.appendTransaction(append.streamId, append.batch, append.expected),
+          };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   async append(
@@ -91,11 +128,38 @@ export class SqliteEventStore implements EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     const batch = normaliseBatch(streamId, events);
-    const { result, written } = this.guard(() =>
-      this.appendTransaction.immediate(streamId, batch, expected),
-    );
+    this.assertOpen();
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, batch, expected, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes every queued append in one transaction (one fsync), then settles their promises. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.guard(() => this.groupTransaction.immediate(group));
+    } catch (error) {
+      for (const append of group) append.reject(error);
+      return;
+    }
+    let written = false;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) {
+        written ||= outcome.written;
+        group[index].resolve(outcome.result);
+      } else {
+        group[index].reject(mapSqliteError(outcome.error));
+      }
+    });
     if (written) appendListeners.get(this.key)?.forEach((listener) => listener());
-    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -133,6 +197,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted are written before the file closes.
+    this.flush();
     this.closed = true;
     await this.subscriptions.stopAll();
     this.db.close();

@@ -39,7 +39,15 @@ interface OffsetChange {
   readonly at: number | undefined;
 }
 
-export const isValidTimeZone = (timeZone: string): boolean => IANAZone.isValidZone(timeZone);
+/** Zones found valid so far (a bounded set: the IANA names); checking one costs an Intl formatter. */
+const validZones = new Set<string>();
+
+export const isValidTimeZone = (timeZone: string): boolean => {
+  if (validZones.has(timeZone)) return true;
+  const valid = IANAZone.isValidZone(timeZone);
+  if (valid) validZones.add(timeZone);
+  return valid;
+};
 
 export function wallClock(timeZone: string): WallClock {
   if (!isValidTimeZone(timeZone)) throw new Error(`unknown time zone "${timeZone}"`);

@@ -60,4 +60,52 @@ describe('TokenVerifier', () => {
       role: 'admin',
     });
   });
+
+  describe('remembering verified tokens', () => {
+    const clockAt = (start: number) => {
+      const clock = { now: start };
+      const verifying = TokenVerifier.fromConfig(
+        { authJwtSecret: SECRET, authJwksUrl: null },
+        { now: () => clock.now },
+      );
+      return { clock, verifying };
+    };
+
+    it('accepts the same token again until it expires, then answers 401 expired', async () => {
+      const start = Date.now();
+      const { clock, verifying } = clockAt(start);
+      const token = await sign({ role: 'engineer' }, { expires: Math.floor(start / 1000) + 5 });
+      expect(await verifying.verify(token)).toEqual({ id: 'u-1', role: 'engineer' });
+      clock.now = start + 20_000; // past exp, within the tolerated skew
+      expect(await verifying.verify(token)).toEqual({ id: 'u-1', role: 'engineer' });
+      clock.now = start + 40_000; // past exp and the skew
+      const problem = await refusal(verifying, token);
+      expect(problem.getStatus()).toBe(401);
+      expect(problem.body.detail).toContain('expired');
+    });
+
+    it('verifies a long-lived token afresh after a minute', async () => {
+      const start = Date.now();
+      const { clock, verifying } = clockAt(start);
+      const token = await sign({ role: 'ops' }, { expires: '1h' });
+      expect(await verifying.verify(token)).toEqual({ id: 'u-1', role: 'ops' });
+      clock.now = start + 2 * 60 * 60 * 1000; // two hours on: only a fresh check can see it
+      expect((await refusal(verifying, token)).body.detail).toContain('expired');
+    });
+
+    it('does not remember a refused token, nor let one change the answer of another', async () => {
+      const good = await sign({ role: 'admin' });
+      const forged = `${good.slice(0, good.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+      expect((await refusal(verifier, forged)).getStatus()).toBe(401);
+      expect(await verifier.verify(good)).toEqual({ id: 'u-1', role: 'admin' });
+      expect((await refusal(verifier, forged)).getStatus()).toBe(401);
+    });
+
+    it('hands out a copy: changing one answer does not change the next', async () => {
+      const token = await sign({ role: 'engineer' });
+      const first = await verifier.verify(token);
+      (first as { role: string }).role = 'admin';
+      expect(await verifier.verify(token)).toEqual({ id: 'u-1', role: 'engineer' });
+    });
+  });
 });

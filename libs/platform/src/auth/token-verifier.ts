@@ -23,6 +23,15 @@ const ASYMMETRIC = [
 
 /** Clock skew tolerated between the token's issuer and this server. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** How long a verified token is remembered at most (it is never kept past its own expiry). */
+const VERIFIED_TTL_MS = 60_000;
+/** How many verified tokens are remembered at most; the oldest is forgotten first. */
+const VERIFIED_MAX_ENTRIES = 10_000;
+
+export interface TokenVerifierOptions {
+  /** The clock, in milliseconds since the epoch (a seam for tests). */
+  readonly now?: () => number;
+}
 
 export const unauthorized = (detail: string, invalidToken: boolean): HttpProblem =>
   new HttpProblem(401, 'unauthorized', detail, {
@@ -33,32 +42,63 @@ export const unauthorized = (detail: string, invalidToken: boolean): HttpProblem
  * Verifies bearer tokens (JWT) and turns their claims into an Actor: with the identity
  * provider's keys when AUTH_JWKS_URL is set, else HS256 with AUTH_JWT_SECRET, else HS256 with
  * the public DEVELOPMENT_JWT_SECRET. Every token must carry `exp`.
+ *
+ * A verified token's actor is remembered by the token's exact text for up to a minute, and never
+ * past the moment the token expires (with the tolerated skew): a client sending the same token
+ * again is not verified again. Refused tokens are not remembered.
  */
 export class TokenVerifier {
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
+
   private constructor(
     readonly source: TokenKeySource,
     private readonly key: Uint8Array | JWTVerifyGetKey,
     private readonly algorithms: string[],
+    private readonly now: () => number,
   ) {}
 
-  static fromConfig(config: Pick<EngineConfig, 'authJwksUrl' | 'authJwtSecret'>): TokenVerifier {
+  static fromConfig(
+    config: Pick<EngineConfig, 'authJwksUrl' | 'authJwtSecret'>,
+    options: TokenVerifierOptions = {},
+  ): TokenVerifier {
+    const now = options.now ?? Date.now;
     if (config.authJwksUrl !== null) {
       const keys = createRemoteJWKSet(new URL(config.authJwksUrl), { timeoutDuration: 5000 });
-      return new TokenVerifier('jwks', keys, ASYMMETRIC);
+      return new TokenVerifier('jwks', keys, ASYMMETRIC, now);
     }
     const secret = config.authJwtSecret ?? DEVELOPMENT_JWT_SECRET;
     const source = config.authJwtSecret !== null ? 'secret' : 'development-secret';
-    return new TokenVerifier(source, new TextEncoder().encode(secret), ['HS256']);
+    return new TokenVerifier(source, new TextEncoder().encode(secret), ['HS256'], now);
   }
 
   /** @throws HttpProblem 401 `unauthorized`, or 503 when the identity provider cannot be reached */
   async verify(token: string): Promise<Actor> {
+    const now = this.now();
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (now < known.until) return { ...known.actor };
+      this.verified.delete(token);
+    }
+    const { actor, exp } = await this.verifyNow(token, now);
+    if (typeof exp === 'number' && Number.isFinite(exp)) {
+      if (this.verified.size >= VERIFIED_MAX_ENTRIES) {
+        this.verified.delete(this.verified.keys().next().value as string);
+      }
+      const until = Math.min(now + VERIFIED_TTL_MS, (exp + CLOCK_TOLERANCE_SECONDS) * 1000);
+      this.verified.set(token, { actor: { ...actor }, until });
+    }
+    return actor;
+  }
+
+  /** Verifies the token at `now`: its actor and its `exp` (seconds). */
+  private async verifyNow(token: string, now: number): Promise<{ actor: Actor; exp: unknown }> {
     let claims: Record<string, unknown>;
     try {
       const options = {
         algorithms: this.algorithms,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp'],
+        currentDate: new Date(now),
       };
       const verified =
         this.key instanceof Uint8Array
@@ -69,7 +109,7 @@ export class TokenVerifier {
       throw verificationProblem(error, this.source);
     }
     try {
-      return actorFromClaims(claims);
+      return { actor: actorFromClaims(claims), exp: claims.exp };
     } catch (error) {
       if (error instanceof InvalidClaimsError)
         throw unauthorized(`Invalid token: ${error.message}.`, true);
