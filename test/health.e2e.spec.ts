@@ -36,7 +36,7 @@ describe('GET /health/live', () => {
 });
 
 describe('GET /health/ready', () => {
-  it('is 200 when the event store, the read store, Redis and the projections are working', async () => {
+  it('is 200 when the event store, the read store, Redis, the projections and the workers are working', async () => {
     const engine = await startEngine('sqlite');
     try {
       const answer = await engine.call('GET', '/health/ready');
@@ -44,7 +44,14 @@ describe('GET /health/ready', () => {
         status: 200,
         body: {
           status: 'ready',
-          checks: { eventStore: 'up', readStore: 'up', redis: 'up', projections: 'up' },
+          checks: {
+            eventStore: 'up',
+            readStore: 'up',
+            redis: 'up',
+            projections: 'up',
+            timerWorker: 'up',
+            webhookWorker: 'up',
+          },
         },
       });
     } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { SignJWT } from 'jose';
+import type { Logger } from 'pino';
 import { Client } from 'pg';
 import type { Role } from '@engine/domain';
 import type { EventStore } from '@engine/event-store';
@@ -76,6 +77,7 @@ async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void>
 export async function startEngine(
   kind: StoreKind,
   env: Record<string, string> = {},
+  options: { readonly logger?: Logger } = {},
 ): Promise<EngineHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'engine-e2e-'));
   const database = kind === 'postgres' ? await throwawayDatabase() : null;
@@ -93,10 +95,14 @@ export async function startEngine(
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     SUPPORT_POLICY: join(__dirname, '../../policy/almacare.yaml'),
     AUTH_JWT_SECRET: SECRET,
-    LOG_LEVEL: 'error',
+    // Quiet test output: tests that provoke 5xx answers would print their JSON log lines.
+    LOG_LEVEL: 'fatal',
     ...env,
   });
-  const app = await createEngineApp(startup, { logger: false });
+  const app = await createEngineApp(
+    options.logger ? { ...startup, logger: options.logger } : startup,
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const key = new TextEncoder().encode(SECRET);

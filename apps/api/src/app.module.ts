@@ -11,7 +11,9 @@ import { WorkerModule } from '../../worker/src/worker.module';
 import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { AdminTimersModule } from './admin-timers/admin-timers.module';
 import { CommandSideModule } from './command-side.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { IntakeModule } from './intake/intake.module';
 import { ReadSideModule } from './read-side/read-side.module';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
@@ -21,7 +23,7 @@ import { WebhooksApiModule } from './webhooks/webhooks-api.module';
  * RUN_WORKER=true), so the worker's module is imported here; production sets RUN_WORKER=false on
  * the API replicas and runs the worker program on its own.
  */
-@Module({ controllers: [HealthController] })
+@Module({ controllers: [HealthController, MetricsController] })
 export class AppModule {
   static forRoot(startup: EngineStartup): DynamicModule {
     return {
@@ -42,6 +44,7 @@ export class AppModule {
         AdminTimersModule,
         AdminQueuesModule,
         WebhooksApiModule,
+        DashboardModule,
       ],
     };
   }

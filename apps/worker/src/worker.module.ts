@@ -15,6 +15,7 @@ import {
   type EngineStartup,
 } from '@engine/platform';
 import { IntakeWorkerModule } from './intake/intake-worker.module';
+import { WorkerMetricsListener } from './metrics/worker-metrics.listener';
 import { ProjectionsModule } from './projections/projections.module';
 import { TimersModule } from './timers/timers.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
@@ -43,7 +44,7 @@ class WorkerStartedLog implements OnApplicationBootstrap {
 @Module({
   imports: [ProjectionsModule, TimersModule, IntakeWorkerModule, WebhooksWorkerModule],
   providers: [WorkerStartedLog],
-  exports: [ProjectionsModule],
+  exports: [ProjectionsModule, TimersModule, WebhooksWorkerModule],
 })
 export class WorkerModule {
   /** The worker as a program of its own. */
@@ -52,5 +53,6 @@ export class WorkerModule {
   }
 }
 
-@Module({})
+/** The worker program's own: its metrics listener (inside the API, `/metrics` serves them). */
+@Module({ providers: [WorkerMetricsListener] })
 class WorkerHostModule {}

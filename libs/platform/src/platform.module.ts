@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { createEngineLogger, engineLoggerModule } from './logging/engine-logger';
+import { MetricsModule } from './metrics/metrics.module';
 import type { EngineStartup } from './startup/engine-startup';
 
 /** Injection token of the validated EngineConfig. */
@@ -10,7 +12,8 @@ export const SUPPORT_POLICY_SOURCE = 'SUPPORT_POLICY_SOURCE';
 
 /**
  * What both programs share, loaded before Nest starts (so a mistake stops start-up with one
- * clear message) and handed in here: configuration and support policy for now.
+ * clear message) and handed in here: configuration and support policy; with them the pino
+ * logger (nestjs-pino) and the Prometheus metrics.
  */
 @Global()
 @Module({})
@@ -18,6 +21,10 @@ export class PlatformModule {
   static forRoot(startup: EngineStartup): DynamicModule {
     return {
       module: PlatformModule,
+      imports: [
+        engineLoggerModule(startup.logger ?? createEngineLogger(startup.config.logLevel)),
+        MetricsModule,
+      ],
       providers: [
         { provide: ENGINE_CONFIG, useValue: startup.config },
         { provide: SUPPORT_POLICY, useValue: startup.policy.policy },

@@ -51,7 +51,7 @@ const open = (
   lead,
 ];
 
-const jobsOf = (state: IncidentState) => pendingTimers(state).map(timerJob);
+const jobsOf = (state: IncidentState) => pendingTimers(state).map((timer) => timerJob(timer));
 
 describe('timer jobs derived from an incident', () => {
   // Friday 27 November 2026, 16:00 UTC: the first response of an Enhanced severity 2 incident.

@@ -10,6 +10,11 @@ export interface TimerJobData {
   /** RFC 3339 UTC instant the timer is due at; the command is never sent before it. */
   readonly dueAt: string;
   readonly command: IncidentTimer['command'];
+  /**
+   * The correlation id of the event whose batch scheduled the timer, recorded with what the timer
+   * records; absent for timers the reconciler scheduled (their command id correlates them).
+   */
+  readonly correlationId?: string;
 }
 
 export interface TimerJob {
@@ -35,13 +40,14 @@ export const timerJobId = (timer: IncidentTimer): string => {
   return `${safe(timer.incidentId)}-${timer.kind}${reminder}-${Date.parse(timer.dueAt)}`;
 };
 
-export const timerJob = (timer: IncidentTimer): TimerJob => ({
+export const timerJob = (timer: IncidentTimer, correlationId?: string): TimerJob => ({
   id: timerJobId(timer),
   data: {
     incidentId: timer.incidentId,
     kind: timer.kind,
     dueAt: timer.dueAt,
     command: timer.command,
+    ...(correlationId === undefined ? {} : { correlationId }),
   },
 });
 

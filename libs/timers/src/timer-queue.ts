@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type Redis from 'ioredis';
 import type { IncidentTimer } from '@engine/domain';
+import { QueueUnavailableError } from '@engine/platform';
 import { producerConnection, valueWithin, within, type RedisTarget } from './redis-connections';
 import { INCIDENT_TIMERS_QUEUE, timerJob, type TimerJob, type TimerJobData } from './timer-job';
 
@@ -51,7 +52,7 @@ export class TimerQueue {
   constructor(
     target: RedisTarget,
     readonly name = INCIDENT_TIMERS_QUEUE,
-    private readonly readyTimeoutMs = 5_000,
+    private readonly readyTimeoutMs = 1_000,
   ) {
     this.queue = new Queue<TimerJobData>(name, {
       connection: producerConnection(target.url),
@@ -70,15 +71,16 @@ export class TimerQueue {
   /**
    * Makes the incident's scheduled jobs exactly its pending timers: adds the new ones, removes the
    * jobs of timers that disappeared. The index first grows to cover both, so a crash half-way leaves
-   * no job that a later sync would not find.
+   * no job that a later sync would not find. New jobs carry `correlationId` (see TimerJobData).
    */
   async sync(
     incidentId: string,
     timers: readonly IncidentTimer[],
     now = Date.now(),
+    correlationId?: string,
   ): Promise<SyncResult> {
     const client = await this.ready();
-    const jobs = timers.map(timerJob);
+    const jobs = timers.map((timer) => timerJob(timer, correlationId));
     const next = new Set(jobs.map((job) => job.id));
     const previous = parseIds(await client.hget(this.indexKey, incidentId));
     const known = new Set(previous);
@@ -110,7 +112,7 @@ export class TimerQueue {
   ): Promise<EnsureResult> {
     if (timers.length === 0) return { scheduled: 0, alreadyScheduled: 0 };
     const client = await this.ready();
-    const jobs = timers.map(timerJob);
+    const jobs = timers.map((timer) => timerJob(timer));
     const pipeline = client.pipeline();
     for (const job of jobs) pipeline.exists(this.queue.toKey(job.id));
     pipeline.hget(this.indexKey, incidentId);
@@ -140,14 +142,19 @@ export class TimerQueue {
   }
 
   /**
-   * The shared connection once the queue has connected it. Once connected, a command fails at once
-   * while Redis is away; before the first connection BullMQ would wait forever, so that is bounded.
+   * The shared connection once the queue has connected it. While Redis is away this fails at once
+   * (QueueUnavailableError: 503 for a caller over HTTP, a retry for the scheduler); before the
+   * first connection BullMQ would wait forever, so that wait is bounded.
    */
   private async ready(): Promise<Redis> {
-    if (!(await within(this.queue.waitUntilReady(), this.readyTimeoutMs)))
-      throw new Error(`Redis did not answer within ${this.readyTimeoutMs} ms`);
+    const connected = await valueWithin(this.queue.client, this.readyTimeoutMs);
     // A single-node client (this queue never connects to a Cluster).
-    return (await this.queue.client) as unknown as Redis;
+    const client = connected as unknown as Redis | undefined;
+    if (client?.status !== 'ready')
+      throw new QueueUnavailableError(
+        `Redis is not answering at the timer queue (${client?.status ?? 'not connected'}); retry shortly.`,
+      );
+    return client;
   }
 
   private async add(jobs: readonly TimerJob[], now: number): Promise<void> {

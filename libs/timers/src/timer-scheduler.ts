@@ -52,13 +52,26 @@ export function timerSchedulerConsumer(
     streamPrefixes: [INCIDENT_STREAM_PREFIX],
     readStatus: () => projections.readStatus(TIMER_SCHEDULER),
     async apply(events, expected, lease) {
-      const incidents = [...new Set(events.map(incidentIdOf).filter((id) => id !== null))];
+      // Per incident, the correlation of its last event in the batch: what scheduled its timers.
+      const correlations = new Map<string, string | undefined>();
+      for (const event of events) {
+        const incidentId = incidentIdOf(event);
+        if (incidentId === null) continue;
+        const correlationId = event.metadata.correlationId;
+        correlations.set(incidentId, typeof correlationId === 'string' ? correlationId : undefined);
+      }
+      const incidents = [...correlations.keys()];
       let added = 0;
       let removed = 0;
       await inParallel(incidents, options.concurrency ?? 16, async (incidentId) => {
         if (!lease.isHeld()) return;
         const state = await readIncidentState(store, incidentId);
-        const result = await queue.sync(incidentId, pendingTimers(state));
+        const result = await queue.sync(
+          incidentId,
+          pendingTimers(state),
+          Date.now(),
+          correlations.get(incidentId),
+        );
         added += result.added;
         removed += result.removed;
       });

@@ -5,6 +5,7 @@ import {
   incidentStreamId,
   SYSTEM_ACTOR,
   type IncidentCommand,
+  type IncidentState,
   type PolicyRegistry,
 } from '@engine/domain';
 import { handleCommand, type EventStore, type RecordedEvent } from '@engine/event-store';
@@ -25,6 +26,10 @@ export interface TimerFiring {
   readonly now: string;
   /** What the decider recorded: nothing when the timer was no longer due. */
   readonly events: readonly RecordedEvent[];
+  /** The job had fired before: `events` were recorded then, nothing now. */
+  readonly replayed: boolean;
+  /** The incident after the command. */
+  readonly state: IncidentState;
 }
 
 export interface FireTimerDeps {
@@ -68,9 +73,11 @@ export function timerFirer(deps: FireTimerDeps) {
       incidentStreamId(data.incidentId),
       decider,
       commandOf(data, now),
-      { commandId },
+      // Without the scheduling event's correlation, the command id (`timer:<job id>`) is it.
+      { commandId, correlationId: data.correlationId },
     );
-    return { jobId, data, now, events: result.events };
+    const replayed = result.replayed === true;
+    return { jobId, data, now, events: result.events, replayed, state: result.state };
   };
 }
 

@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { assertRedisAnswers } from '@engine/platform';
 import {
@@ -18,7 +18,23 @@ export interface DeliveryWorkerOptions extends DeliveryQueueSettings {
   /** Deliveries in flight at once (they mostly wait on receivers). Default 16. */
   readonly concurrency?: number;
   readonly onError?: (error: Error) => void;
+  /** Hears how each attempt ended (metrics). */
+  readonly onAttempt?: (outcome: DeliveryAttemptOutcome) => void;
 }
+
+/**
+ * `delivered` (2xx), `skipped` (the endpoint is disabled or removed), `retried` (will be tried
+ * again), `gave-up` (the schedule's last attempt failed), `disabled` (the endpoint was disabled
+ * now: 410 Gone or failing too long), `error` (on the engine's side; retried).
+ */
+export type DeliveryAttemptOutcome =
+  'delivered' | 'skipped' | 'retried' | 'gave-up' | 'disabled' | 'error';
+
+const failedAttempt = (error: unknown, job: Job<DeliveryJobData>): DeliveryAttemptOutcome => {
+  if (error instanceof UnrecoverableError) return 'disabled';
+  if (!(error instanceof RetryableDeliveryError)) return 'error';
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'gave-up' : 'retried';
+};
 
 /**
  * The consumer side: competing BullMQ workers, any number of processes. A failed attempt is
@@ -35,7 +51,16 @@ export class DeliveryWorker {
     this.redis.on('error', () => undefined); // the worker reports its own errors
     this.worker = new Worker<DeliveryJobData, DeliveryOutcome>(
       DELIVERY_QUEUE,
-      (job) => deliverer.deliver(job.data, job.attemptsMade + 1, job.id ?? ''),
+      async (job) => {
+        try {
+          const outcome = await deliverer.deliver(job.data, job.attemptsMade + 1, job.id ?? '');
+          options.onAttempt?.(outcome);
+          return outcome;
+        } catch (error) {
+          options.onAttempt?.(failedAttempt(error, job));
+          throw error;
+        }
+      },
       {
         prefix: options.prefix,
         connection: this.redis,
@@ -59,6 +84,13 @@ export class DeliveryWorker {
    * (an unhandled error), so the worker first gets a moment to become ready.
    */
   async close(ms = 10_000): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      // Redis is away: no delivery in progress could be acknowledged anyway (it is found stalled
+      // and retried later), and a graceful close would wait for a reconnection. Force it.
+      await settledWithin(this.worker.close(true), 1_000);
+      this.redis.disconnect();
+      return;
+    }
     await settledWithin(this.worker.waitUntilReady(), 5_000);
     await boundedClose(
       () => this.worker.close(),

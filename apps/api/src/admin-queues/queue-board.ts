@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isVendorRole, type Actor } from '@engine/domain';
 import { ENGINE_CONFIG, TokenVerifier, type EngineConfig } from '@engine/platform';
-import { INCIDENT_TIMERS_QUEUE, producerConnection } from '@engine/timers';
+import { INCIDENT_TIMERS_QUEUE, producerConnection, within } from '@engine/timers';
 import { DELIVERY_QUEUE } from '@engine/webhooks';
 import { NOTIFICATION_QUEUE } from '@engine/intake';
 
@@ -40,6 +40,8 @@ const problem = (response: Response, status: number, code: string, detail: strin
 @Injectable()
 export class QueueBoard implements OnModuleDestroy {
   private readonly queues: Queue[];
+  /** The queues' Redis connections, once each has connected. */
+  private readonly connections: Array<{ status: string; disconnect(): void }> = [];
   private readonly full = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   private readonly readOnly = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   private readonly verifier: TokenVerifier;
@@ -51,7 +53,13 @@ export class QueueBoard implements OnModuleDestroy {
       new Queue(DELIVERY_QUEUE, { connection, prefix: config.webhookQueuePrefix }),
       new Queue(NOTIFICATION_QUEUE, { connection, prefix: config.intakeQueuePrefix }),
     ];
-    for (const queue of this.queues) queue.on('error', () => undefined);
+    for (const queue of this.queues) {
+      queue.on('error', () => undefined);
+      void queue.client.then(
+        (client) => this.connections.push(client as unknown as (typeof this.connections)[number]),
+        () => undefined,
+      );
+    }
     createBullBoard({
       queues: this.queues.map((queue) => new BullMQAdapter(queue)),
       serverAdapter: this.full,
@@ -87,6 +95,18 @@ export class QueueBoard implements OnModuleDestroy {
               secure: request.secure,
               path: QUEUE_BOARD_PATH,
             });
+          // The board's own API reads and acts on Redis: while Redis is away it answers 503 at
+          // once (ioredis without its offline queue would fail each call, BullMQ might wait).
+          if (request.path.startsWith('/api/') && !this.redisReady()) {
+            response.setHeader('Retry-After', '5');
+            problem(
+              response,
+              503,
+              'queue-unavailable',
+              'Redis (the job queues) is not answering; retry shortly.',
+            );
+            return;
+          }
           if (actor.role === 'admin') full(request, response, next);
           else if (actor.role === 'ops' || isVendorRole(actor.role))
             readOnly(request, response, next);
@@ -103,7 +123,17 @@ export class QueueBoard implements OnModuleDestroy {
     };
   }
 
+  /** Whether the board's queues hold a connection to Redis that is up right now. */
+  private redisReady(): boolean {
+    return (
+      this.connections.length === this.queues.length &&
+      this.connections.every((connection) => connection.status === 'ready')
+    );
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.queues.map((queue) => queue.close().catch(() => undefined)));
+    // Bounded: with Redis away, a QUIT never comes back; the connections are then ended.
+    await Promise.all(this.queues.map((queue) => within(queue.close(), 2_000)));
+    for (const connection of this.connections) connection.disconnect();
   }
 }

@@ -20,6 +20,8 @@ import {
   type SqlDatabase,
 } from '@engine/platform';
 import { ProjectionsService } from '../../../worker/src/projections/projections.service';
+import { TimersService } from '../../../worker/src/timers/timers.service';
+import { WebhookDeliveryService } from '../../../worker/src/webhooks/webhook-delivery.service';
 
 type Check = 'up' | 'down';
 const CHECK_TIMEOUT_MS = 2_000;
@@ -53,6 +55,8 @@ export class HealthController implements OnModuleDestroy {
     @Inject(SQL_DATABASE) private readonly database: SqlDatabase,
     @Inject(ENGINE_CONFIG) config: EngineConfig,
     @Optional() private readonly projections?: ProjectionsService,
+    @Optional() private readonly timers?: TimersService,
+    @Optional() private readonly webhooks?: WebhookDeliveryService,
   ) {
     this.redis = new Redis(config.redisUrl, {
       lazyConnect: true,
@@ -70,8 +74,9 @@ export class HealthController implements OnModuleDestroy {
   }
 
   /**
-   * 200 only when the event store, the read store and Redis answer and the in-process projections
-   * are working (none halted); 503 otherwise, naming what is not.
+   * 200 only when the event store, the read store and Redis answer, the in-process projections
+   * are working (none halted) and the timer and webhook delivery workers of this process run
+   * (checks present only where this process runs the worker); 503 otherwise, naming what is not.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
@@ -88,7 +93,15 @@ export class HealthController implements OnModuleDestroy {
         ? 'up'
         : 'down'
       : 'up';
-    const checks = { eventStore, readStore, redis, projections };
+    const up = (running: boolean): Check => (running ? 'up' : 'down');
+    const checks = {
+      eventStore,
+      readStore,
+      redis,
+      projections,
+      ...(this.timers ? { timerWorker: up(this.timers.workerRunning()) } : {}),
+      ...(this.webhooks ? { webhookWorker: up(this.webhooks.workerRunning()) } : {}),
+    };
     const ready = Object.values(checks).every((c) => c === 'up');
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not-ready', checks };

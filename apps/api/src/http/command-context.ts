@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor, CommandMeta } from '@engine/domain';
+import { correlationIdOf } from '@engine/platform';
 import type { StreamCommandOptions } from '../commands/stream-command';
 
 const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,18})"?\s*$/;
@@ -29,14 +30,13 @@ export const commandContext = (
   request: Request,
   actor: Actor,
 ): { meta: CommandMeta; options: StreamCommandOptions } => {
-  const commandId = randomUUID();
-  const correlation = request.header('x-correlation-id');
   return {
     meta: { now: new Date().toISOString(), actor },
     options: {
-      commandId,
+      commandId: randomUUID(),
       expectedVersion: expectedVersionOf(request),
-      correlationId: correlation && correlation.length <= 200 ? correlation : commandId,
+      // The request's (X-Correlation-Id, echoed in the answer and bound to its log lines).
+      correlationId: correlationIdOf(request),
     },
   };
 };

@@ -17,7 +17,13 @@ import {
   NotificationQueue,
   type PlannedNotification,
 } from '@engine/intake';
-import { ENGINE_CONFIG, EVENT_STORE, type EngineConfig, type SqlDatabase } from '@engine/platform';
+import {
+  ENGINE_CONFIG,
+  EngineMetrics,
+  EVENT_STORE,
+  type EngineConfig,
+  type SqlDatabase,
+} from '@engine/platform';
 import {
   createProjectionStore,
   type FeedFollower,
@@ -30,10 +36,10 @@ import { createNotificationSender } from './notification-sender';
 /** Shutdown never waits on a dead Redis longer than this. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
-const bounded = (work: Promise<unknown>): Promise<unknown> =>
+const bounded = (work: Promise<unknown>, ms = CLOSE_TIMEOUT_MS): Promise<unknown> =>
   Promise.race([
     work.catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+    new Promise((resolve) => setTimeout(resolve, ms).unref()),
   ]);
 
 /**
@@ -49,6 +55,7 @@ export class IntakeMailRunner implements OnApplicationBootstrap, OnApplicationSh
   private worker: Worker<PlannedNotification> | null = null;
   private sender: MailSender | null = null;
   private readonly connections: Redis[] = [];
+  private untrackLag: () => void = () => undefined;
 
   constructor(
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
@@ -56,6 +63,7 @@ export class IntakeMailRunner implements OnApplicationBootstrap, OnApplicationSh
     @Inject(INTAKE_DATABASE) private readonly database: SqlDatabase,
     private readonly directory: IntakeDirectoryStore,
     private readonly log: IntakeLogStore,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,12 +107,16 @@ export class IntakeMailRunner implements OnApplicationBootstrap, OnApplicationSh
       logger: this.logger,
     });
     this.follower.start();
+    this.untrackLag = this.metrics.trackLag(this.follower);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.untrackLag();
     await this.follower?.stop();
-    if (this.worker) await bounded(this.worker.close());
-    if (this.queue) await bounded(this.queue.close());
+    // With Redis away nothing in progress can be acknowledged: close at once instead of waiting.
+    const away = this.connections.some((connection) => connection.status !== 'ready');
+    if (this.worker) await bounded(this.worker.close(away), away ? 1_000 : CLOSE_TIMEOUT_MS);
+    if (this.queue) await bounded(this.queue.close(), away ? 1_000 : CLOSE_TIMEOUT_MS);
     for (const connection of this.connections) connection.disconnect();
     this.sender?.close();
     await this.projections?.close();

@@ -7,7 +7,13 @@ import {
 } from '@nestjs/common';
 import type { PolicyRegistry } from '@engine/domain';
 import type { EventStore } from '@engine/event-store';
-import { EVENT_STORE, POLICY_REGISTRY, SQL_DATABASE, type SqlDatabase } from '@engine/platform';
+import {
+  EngineMetrics,
+  EVENT_STORE,
+  POLICY_REGISTRY,
+  SQL_DATABASE,
+  type SqlDatabase,
+} from '@engine/platform';
 import {
   PROJECTIONS,
   changeHubFor,
@@ -47,11 +53,13 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
   private projections: ProjectionStore | null = null;
   private followers: FeedFollower[] = [];
   private detachPublisher: (() => void) | null = null;
+  private untrackLag: (() => void)[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) private readonly database: SqlDatabase,
     @Inject(POLICY_REGISTRY) private readonly policies: PolicyRegistry,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,11 +81,14 @@ export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestr
       }),
     ];
     for (const follower of this.followers) follower.start();
+    // engine_projection_lag_events / _seconds, per follower, computed when scraped.
+    this.untrackLag = this.followers.map((follower) => this.metrics.trackLag(follower));
     this.logger.log(`Following the feed: ${this.followers.map((f) => f.name).join(', ')}`);
   }
 
   /** Stops before the store and the read store close (their hooks run after this one). */
   async onModuleDestroy(): Promise<void> {
+    for (const untrack of this.untrackLag) untrack();
     await Promise.all(this.followers.map((follower) => follower.stop()));
     this.followers = [];
     this.detachPublisher?.();

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@engine/event-store';
-import { EVENT_STORE, SQL_DATABASE, type SqlDatabase } from '@engine/platform';
+import {
+  EVENT_STORE,
+  isRedisOffline,
+  QueueUnavailableError,
+  SQL_DATABASE,
+  type SqlDatabase,
+} from '@engine/platform';
 import {
   openIncidentStates,
   reconcileTimers,
@@ -17,7 +23,14 @@ export class TimerReconcileService {
     private readonly queue: TimerQueue,
   ) {}
 
-  reconcile(): Promise<ReconcileCounts> {
-    return reconcileTimers(openIncidentStates(this.store, this.database), this.queue);
+  /** @throws QueueUnavailableError when Redis is not answering (503, at once). */
+  async reconcile(): Promise<ReconcileCounts> {
+    try {
+      return await reconcileTimers(openIncidentStates(this.store, this.database), this.queue);
+    } catch (error) {
+      if (isRedisOffline(error) && !(error instanceof QueueUnavailableError))
+        throw new QueueUnavailableError(undefined, { cause: error });
+      throw error;
+    }
   }
 }

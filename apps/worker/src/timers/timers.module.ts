@@ -27,6 +27,6 @@ import { TIMER_CHECKPOINTS, TimersService } from './timers.service';
     },
     TimersService,
   ],
-  exports: [TimerQueueModule],
+  exports: [TimerQueueModule, TimersService],
 })
 export class TimersModule {}

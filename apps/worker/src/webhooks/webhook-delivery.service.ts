@@ -8,6 +8,7 @@ import {
 import type { EventStore } from '@engine/event-store';
 import {
   ENGINE_CONFIG,
+  EngineMetrics,
   EVENT_STORE,
   SQL_DATABASE,
   type EngineConfig,
@@ -46,11 +47,13 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
   private worker: DeliveryWorker | null = null;
   private starting: Promise<void> = Promise.resolve();
   private readonly stopping = new AbortController();
+  private untrackLag: () => void = () => undefined;
 
   constructor(
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) private readonly database: SqlDatabase,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,18 +83,33 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
       warn: (message) => this.logger.warn(message),
     });
     this.dispatcher.start();
+    this.untrackLag = this.metrics.trackLag(this.dispatcher);
     // In the background: a worker started while Redis is away could not be closed cleanly.
     this.starting = whenRedisAnswers(this.config.redisUrl, this.stopping.signal).then((answers) => {
       if (!answers) return;
       this.worker = new DeliveryWorker(
-        { ...settings, onError: (error) => this.logger.warn(`delivery worker: ${error.message}`) },
+        {
+          ...settings,
+          onError: (error) => this.logger.warn(`delivery worker: ${error.message}`),
+          onAttempt: (outcome) => this.metrics.webhookDelivery(outcome),
+        },
         deliverer,
       );
     });
   }
 
   /** Before the event store and the read store close (their modules close on shutdown). */
+  /**
+   * For `/health/ready`: this process's delivery worker is running (not closed or closing). Until
+   * Redis first answers it is not created yet; that counts as running (the Redis check fails).
+   */
+  workerRunning(): boolean {
+    if (this.worker === null) return !this.stopping.signal.aborted;
+    return this.worker.worker.isRunning() && !this.worker.worker.closing;
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.untrackLag();
     this.stopping.abort();
     await this.starting;
     await this.dispatcher?.stop();

@@ -9,5 +9,6 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 @Module({
   imports: [EventSourcingModule, SqlDatabaseModule],
   providers: [WebhookDeliveryService],
+  exports: [WebhookDeliveryService],
 })
 export class WebhooksWorkerModule {}

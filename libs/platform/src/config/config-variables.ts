@@ -120,7 +120,21 @@ export const CONFIG_VARIABLES = [
   {
     name: 'LOG_LEVEL',
     default: 'info',
-    description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`.',
+    description:
+      'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`; logs are JSON lines on standard output.',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    default: null,
+    description:
+      "Bearer token that `GET /metrics` (and the worker's metrics listener) requires; unset: public.",
+    secret: true,
+  },
+  {
+    name: 'WORKER_METRICS_PORT',
+    default: '9464',
+    description:
+      "Port of the worker program's Prometheus listener (`/metrics`); `0`: none. The API serves `/metrics` itself.",
   },
   {
     name: 'WEBHOOK_SECRET_KEY',

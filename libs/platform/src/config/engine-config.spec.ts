@@ -36,6 +36,8 @@ describe('loadEngineConfig', () => {
       port: 3000,
       runWorker: true,
       logLevel: 'info',
+      metricsToken: null,
+      workerMetricsPort: 9464,
       webhookSecretKey: null,
       webhookAllowPrivateTargets: false,
       webhookRetryScheduleMs: [0, 5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 504e5, 72e6, 864e5],

@@ -39,6 +39,10 @@ export interface EngineConfig {
   /** Whether the API process also runs the worker's processors (the embedded default). */
   readonly runWorker: boolean;
   readonly logLevel: LogLevel;
+  /** Bearer token `/metrics` requires; null: the metrics are public. */
+  readonly metricsToken: string | null;
+  /** Port of the standalone worker's metrics listener; 0: none. */
+  readonly workerMetricsPort: number;
   /** 32-byte key that encrypts webhook signing secrets at rest. */
   readonly webhookSecretKey: Buffer | null;
   readonly webhookAllowPrivateTargets: boolean;
@@ -99,6 +103,8 @@ export function loadEngineConfig(
     port: read.integer('PORT', 0, 65535) ?? 0,
     runWorker: read.boolean('RUN_WORKER') ?? true,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS) ?? 'info',
+    metricsToken: read.text('METRICS_TOKEN'),
+    workerMetricsPort: read.integer('WORKER_METRICS_PORT', 0, 65535) ?? 0,
     webhookSecretKey: read.key32('WEBHOOK_SECRET_KEY'),
     webhookAllowPrivateTargets: read.boolean('WEBHOOK_ALLOW_PRIVATE_TARGETS') ?? false,
     webhookRetryScheduleMs: retrySchedule(read),

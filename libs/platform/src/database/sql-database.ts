@@ -74,6 +74,9 @@ function dialectFor(options: SqlDatabaseOptions): SqliteDialect | PostgresDialec
       });
       // An idle client losing its server must not crash the process; the next query reports it.
       pool.on('error', () => undefined);
+      // Nor a checked-out one (a transaction, a held lease connection) ended between two queries:
+      // without a listener of its own its 'error' would crash the process; its next query fails.
+      pool.on('connect', (client) => client.on('error', () => undefined));
       return new PostgresDialect({ pool });
     }
     default: {

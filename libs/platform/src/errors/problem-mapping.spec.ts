@@ -8,6 +8,7 @@ import {
 } from '@engine/event-store';
 import { HttpProblem, PROBLEM_TYPE_BASE } from './http-problem';
 import { toProblem } from './problem-mapping';
+import { isRedisOffline, QueueUnavailableError } from './queue-unavailable';
 
 describe('toProblem', () => {
   it('answers a domain refusal 422 with its code and details merged in', () => {
@@ -73,6 +74,27 @@ describe('toProblem', () => {
       headers: { 'Retry-After': '1' },
       log: 'warn',
       body: { code: 'store-unavailable' },
+    });
+  });
+
+  it('answers a read store whose PostgreSQL connection was ended 503 store-unavailable', () => {
+    const ended = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    expect(toProblem(ended)).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '1' },
+      body: { code: 'store-unavailable' },
+    });
+    expect(toProblem(new Error('Connection terminated unexpectedly')).status).toBe(503);
+  });
+
+  it('answers Redis not answering 503 queue-unavailable with Retry-After', () => {
+    expect(toProblem(new QueueUnavailableError())).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      body: { code: 'queue-unavailable' },
+      log: 'warn',
     });
   });
 
@@ -144,5 +166,20 @@ describe('toProblem', () => {
   it('does not trust a status on an error that is not meant to be shown', () => {
     const error = Object.assign(new Error('internal'), { status: 404, expose: false });
     expect(toProblem(error)).toMatchObject({ status: 500 });
+  });
+});
+
+describe('isRedisOffline', () => {
+  it('recognises what ioredis throws while its connection is down, and nothing else', () => {
+    expect(
+      isRedisOffline(new Error("Stream isn't writeable and enableOfflineQueue options is false")),
+    ).toBe(true);
+    expect(isRedisOffline(new Error('Connection is closed.'))).toBe(true);
+    expect(isRedisOffline(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(
+      true,
+    );
+    expect(isRedisOffline(new QueueUnavailableError())).toBe(true);
+    expect(isRedisOffline(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+    expect(isRedisOffline('text')).toBe(false);
   });
 });

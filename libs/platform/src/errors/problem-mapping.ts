@@ -3,10 +3,12 @@ import { DomainError, ForbiddenError, NotFoundError } from '@engine/domain';
 import {
   ConcurrencyConflictError,
   EventIdConflictError,
+  isPostgresUnavailable,
   StoreUnavailableError,
   WrongExpectedVersionError,
 } from '@engine/event-store';
 import { codeOfStatus, HttpProblem, problemBody, type ProblemBody } from './http-problem';
+import { QueueUnavailableError } from './queue-unavailable';
 
 /** What the filter writes for an error, and whether the error is a fault to log. */
 export interface ProblemResponse {
@@ -83,7 +85,17 @@ function storeErrorProblem(error: object): ProblemResponse | undefined {
   if (isA(error, EventIdConflictError) && code === 'event-id-conflict') {
     return answer(409, 'event-id-conflict', (error as Error).message);
   }
-  if (isA(error, StoreUnavailableError) && code === 'store-unavailable') {
+  if (isA(error, QueueUnavailableError) && code === 'queue-unavailable') {
+    return answer(503, 'queue-unavailable', (error as Error).message, {
+      headers: { 'Retry-After': '5' },
+      log: 'warn',
+    });
+  }
+  // The read store (idempotency keys, sequences, read models) on a PostgreSQL that went away.
+  if (
+    (isA(error, StoreUnavailableError) && code === 'store-unavailable') ||
+    isPostgresUnavailable(error)
+  ) {
     return answer(503, 'store-unavailable', 'The event store is not answering; retry shortly.', {
       headers: { 'Retry-After': '1' },
       log: 'warn',

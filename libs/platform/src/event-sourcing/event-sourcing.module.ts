@@ -8,9 +8,10 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { createEventStore, type EventStore } from '@engine/event-store';
+import { createEventStore, observeCommands, type EventStore } from '@engine/event-store';
 import type { PolicyRegistry } from '@engine/domain';
 import type { EngineConfig } from '../config/engine-config';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { ENGINE_CONFIG, SUPPORT_POLICY_SOURCE } from '../platform.module';
 import type { LoadedPolicy } from '../policy/policy-source';
 import { EVENT_STORE, POLICY_REGISTRY } from './event-sourcing.tokens';
@@ -21,16 +22,19 @@ import { openPolicyRegistry } from './policy-registry';
 const providers: Provider[] = [
   {
     provide: EVENT_STORE,
-    inject: [ENGINE_CONFIG],
-    useFactory: async (config: EngineConfig): Promise<EventStore> => {
+    inject: [ENGINE_CONFIG, EngineMetrics],
+    useFactory: async (config: EngineConfig, metrics: EngineMetrics): Promise<EventStore> => {
       if (config.eventStore === 'sqlite')
         mkdirSync(dirname(config.sqlitePath), { recursive: true });
-      return createEventStore({
+      const store = await createEventStore({
         kind: config.eventStore,
         sqlitePath: config.sqlitePath,
         databaseUrl: config.databaseUrl ?? undefined,
         eventstoreUrl: config.eventStoreUrl ?? undefined,
       });
+      // Every command on this store is counted (engine_commands_total and its neighbours).
+      observeCommands(store, metrics.observeCommand);
+      return store;
     },
   },
   {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { loadEngineConfig, type EngineConfig } from '../config/engine-config';
 import { loadPolicyFile, type LoadedPolicy } from '../policy/policy-source';
 
@@ -5,6 +6,8 @@ import { loadPolicyFile, type LoadedPolicy } from '../policy/policy-source';
 export interface EngineStartup {
   readonly config: EngineConfig;
   readonly policy: LoadedPolicy;
+  /** Where the program logs; default JSON lines on standard output at LOG_LEVEL. */
+  readonly logger?: Logger;
 }
 
 /** Reads the configuration, then the support policy it points to; throws ConfigError on a mistake. */

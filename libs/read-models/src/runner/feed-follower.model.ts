@@ -55,6 +55,8 @@ export interface FollowerLag {
   readonly eventsBehindCapped: boolean;
   /** Seconds since the last applied event's `occurredAt`; null before any. */
   readonly secondsSinceLastEvent: number | null;
+  /** Age of the oldest event not applied yet (its `occurredAt`); 0 when caught up. */
+  readonly secondsBehind: number;
 }
 
 export interface FollowerLogger {

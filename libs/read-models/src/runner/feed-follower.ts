@@ -83,11 +83,14 @@ export class FeedFollower {
     const ahead = await this.store.readAll(from, LAG_CAP + 1, {
       streamPrefixes: this.consumer.streamPrefixes,
     });
+    const oldestAhead = ahead[0]?.metadata.occurredAt;
     return {
       eventsBehind: Math.min(ahead.length, LAG_CAP),
       eventsBehindCapped: ahead.length > LAG_CAP,
       secondsSinceLastEvent:
         lastEventAt === null ? null : Math.max(0, (now - Date.parse(lastEventAt)) / 1000),
+      secondsBehind:
+        typeof oldestAhead === 'string' ? Math.max(0, (now - Date.parse(oldestAhead)) / 1000) : 0,
     };
   }
 
