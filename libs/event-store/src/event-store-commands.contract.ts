@@ -8,7 +8,9 @@ import {
   increment,
   withRacingReads,
 } from './event-store.contract-kit';
+import { deriveEventId } from './command-event-id';
 import { ConcurrencyConflictError, handleCommand } from './handle-command';
+import { StreamStateCache } from './stream-state-cache';
 import { loadRecordedPolicies, PolicyVersionConflictError, recordPolicy } from './policy-records';
 
 type Current = () => { subject: EventStoreContractSubject; prefix: string };
@@ -167,6 +169,115 @@ export function describeCommandContract(current: Current): void {
         }),
       ).rejects.toBeInstanceOf(DomainError);
       expect(await subject.store.readStream(`${p}-counter`)).toHaveLength(1);
+    });
+  });
+
+  describe('handleCommand with a stream state cache', () => {
+    /** One process: its own cache over the shared store. */
+    const processWith = (
+      store: EventStoreContractSubject['store'],
+      stateCache = new StreamStateCache<{ total: number }>(),
+    ) => {
+      return {
+        stateCache,
+        run: (streamId: string, by: number, commandId: string, expectedVersion?: bigint) =>
+          handleCommand(store, streamId, counterDecider, increment(by), {
+            commandId,
+            expectedVersion,
+            stateCache,
+          }),
+      };
+    };
+
+    it("two processes writing one stream each see the other's events (state, version, If-Match)", async () => {
+      const { subject, prefix: p } = current();
+      const [a, b] = [processWith(subject.store), processWith(subject.store)];
+      const stream = `${p}-shared`;
+      await a.run(stream, 1, 'a-1');
+      await a.run(stream, 2, 'a-2');
+      expect((await b.run(stream, 4, 'b-1')).state).toEqual({ total: 7 });
+      // a's cache is at version 2; the stream is at 3.
+      expect(a.stateCache.get(stream)?.version).toBe(2n);
+      const fromA = await a.run(stream, 8, 'a-3', 3n);
+      expect([fromA.version, fromA.state]).toEqual([4n, { total: 15 }]);
+      const fromB = await b.run(stream, 16, 'b-2', 4n);
+      expect([fromB.version, fromB.state]).toEqual([5n, { total: 31 }]);
+      const stale = await a.run(stream, 1, 'a-4', 4n).catch((e: unknown) => e);
+      expect(stale).toMatchObject({ expected: 4n, actual: 5n });
+      expect(await subject.store.readStream(stream)).toHaveLength(5);
+    });
+
+    it('racing processes with warm caches: the loser re-reads and every increment counts once', async () => {
+      const { subject, prefix: p } = current();
+      const stream = `${p}-race`;
+      const caches = [0, 1, 2, 3].map(() => new StreamStateCache<{ total: number }>());
+      await handleCommand(subject.store, stream, counterDecider, increment(1), {
+        commandId: 'seed',
+      });
+      // Every cache warm at version 1; then the four tail reads wait for each other.
+      for (const [i, cache] of caches.entries())
+        await processWith(subject.store, cache).run(stream, 0, `warm-${i}`);
+      expect(caches.map((cache) => cache.get(stream)?.version)).toEqual([1n, 1n, 1n, 1n]);
+      const racing = withRacingReads(subject.store, 4);
+      const procs = caches.map((cache) => processWith(racing, cache));
+      const results = await Promise.all(
+        procs.map((proc, i) => proc.run(stream, 10 ** (i + 1), `race-${i}`)),
+      );
+      expect(results.map((result) => result.version).sort()).toEqual([2n, 3n, 4n, 5n]);
+      const last = results.find((result) => result.version === 5n);
+      expect(last?.state).toEqual({ total: 11111 });
+      const after = await procs[0].run(stream, 100000, 'after');
+      expect([after.version, after.state]).toEqual([6n, { total: 111111 }]);
+    });
+
+    it('recognises a retried command id after the cache was warmed, in either process', async () => {
+      const { subject, prefix: p } = current();
+      const [a, b] = [processWith(subject.store), processWith(subject.store)];
+      const stream = `${p}-retry`;
+      const first = await a.run(stream, 2, 'once');
+      await a.run(stream, 3, 'next');
+      await b.run(stream, 5, 'from-b');
+      const againA = await a.run(stream, 2, 'once');
+      const againB = await b.run(stream, 2, 'once');
+      expect(againA).toMatchObject({ replayed: true, events: first.events });
+      expect(againB).toMatchObject({ replayed: true, events: first.events });
+      // Appended by b while a's cache was warm: a still recognises it.
+      const lateB = await b.run(stream, 7, 'late');
+      expect(await a.run(stream, 7, 'late')).toMatchObject({
+        replayed: true,
+        events: lateB.events,
+      });
+      expect(await subject.store.readStream(stream)).toHaveLength(4);
+    });
+
+    it("an event id that only looks like the command's (same first digits) is not a replay", async () => {
+      const { subject, prefix: p } = current();
+      const proc = processWith(subject.store);
+      const stream = `${p}-lookalike`;
+      await proc.run(stream, 1, 'warm');
+      const derived = deriveEventId(stream, 'fresh', 0);
+      const lookalike = `${derived.slice(0, 8)}-0000-4000-8000-000000000000`;
+      await subject.store.append(
+        stream,
+        [
+          {
+            id: lookalike,
+            type: 'counter.incremented',
+            data: { by: 2 },
+            metadata: {
+              occurredAt: meta.now,
+              actor: meta.actor,
+              correlationId: 'x',
+              causationId: null,
+            },
+          },
+        ],
+        1n,
+      );
+      const result = await proc.run(stream, 4, 'fresh');
+      expect(result.replayed).toBeUndefined();
+      expect([result.version, result.state]).toEqual([3n, { total: 7 }]);
+      expect(await proc.run(stream, 4, 'fresh')).toMatchObject({ replayed: true, version: 3n });
     });
   });
 

@@ -6,6 +6,8 @@ import {
   WrongExpectedVersionError,
 } from './event-store.errors';
 import type { EventStore, NewEvent, RecordedEvent } from './event-store.port';
+import { commandObserverOf, failedOutcome } from './command-observer';
+import { eventIdFingerprint, type StreamStateCache } from './stream-state-cache';
 
 export interface HandleCommandOptions {
   /** Idempotency key: the same command id on the same stream never appends twice. */
@@ -20,6 +22,15 @@ export interface HandleCommandOptions {
   readonly maxRetries?: number;
 }
 
+/** What `handleCommand` can be given besides the command's own options. */
+export interface HandleCommandSettings<State> extends HandleCommandOptions {
+  /**
+   * Folded states of recently used streams (one cache per decider): the command reads only the
+   * events after the cached version. Without it, every command reads its whole stream.
+   */
+  readonly stateCache?: StreamStateCache<State>;
+}
+
 export interface CommandResult<State> {
   /** The state after this command (for a command handled before: the stream's current state). */
   readonly state: State;
@@ -27,6 +38,8 @@ export interface CommandResult<State> {
   readonly version: bigint;
   /** What this command appended; on a retried command id, what it appended the first time. */
   readonly events: readonly RecordedEvent[];
+  /** True when the command id had run before (nothing was appended now). */
+  readonly replayed?: boolean;
 }
 
 /** Other writers kept winning the race for the stream; the command may be retried later (409). */
@@ -60,26 +73,127 @@ function appendedBy(
 /**
  * The one command path: read the stream, fold, decide, append at the version read. A concurrent
  * write makes the append fail; the command is then decided again on the new state (bounded, with
- * jittered backoff). A DomainError from `decide` propagates as is.
+ * jittered backoff). A DomainError from `decide` propagates as is. The store's command observer,
+ * if any (metrics), hears how it ended. With a `stateCache`, "read the stream" is "read the
+ * events after the cached state"; a failed append drops the stream's entry, so the retry reads
+ * the whole stream.
  */
 export async function handleCommand<C extends Command, E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
   decider: Decider<C, E, S>,
   command: C,
-  options: HandleCommandOptions,
+  options: HandleCommandSettings<S>,
 ): Promise<CommandResult<S>> {
-  const maxRetries = options.maxRetries ?? 5;
-  const eventId = (index: number) => deriveEventId(streamId, options.commandId, index);
-  for (let attempt = 0; ; attempt += 1) {
-    const history = await store.readStream(streamId);
-    const version = history.at(-1)?.version ?? 0n;
-    const state = fold(
+  const observer = commandObserverOf(store);
+  if (!observer) return decideAndAppend(store, streamId, decider, command, options);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const result = await decideAndAppend(store, streamId, decider, command, options);
+    const appended = result.replayed ? [] : result.events;
+    observer({
+      commandType: command.type,
+      outcome: 'accepted',
+      durationSeconds: seconds(),
+      appended,
+    });
+    return result;
+  } catch (error) {
+    observer({
+      commandType: command.type,
+      ...failedOutcome(error),
+      durationSeconds: seconds(),
+      appended: [],
+    });
+    throw error;
+  }
+}
+
+/** The stream's state and version as of now, and whether the command id ran before on it. */
+interface ReadStream<S> {
+  readonly state: S;
+  readonly version: bigint;
+  readonly handledBefore: readonly RecordedEvent[];
+  /** Fingerprints of every event id of the stream, when it came through the cache. */
+  readonly eventIds?: ReadonlySet<number>;
+}
+
+async function readWhole<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, E, S>,
+  eventId: (index: number) => string,
+): Promise<ReadStream<S>> {
+  const history = await store.readStream(streamId);
+  return {
+    version: history.at(-1)?.version ?? 0n,
+    state: fold(
       decider,
       history.map((event) => ({ type: event.type, data: event.data }) as E),
-    );
-    const handledBefore = appendedBy(history, eventId);
-    if (handledBefore.length > 0) return { state, version, events: handledBefore };
+    ),
+    handledBefore: appendedBy(history, eventId),
+    eventIds: new Set(history.map((event) => eventIdFingerprint(event.id))),
+  };
+}
+
+/**
+ * Through the cache: the events after the cached version only. The command id's first derived
+ * event id decides: certainly absent (no fingerprint), or possibly there, and then the whole
+ * stream is read and compared exactly, as without a cache.
+ */
+async function readThroughCache<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, E, S>,
+  eventId: (index: number) => string,
+  cache: StreamStateCache<S>,
+): Promise<ReadStream<S>> {
+  const cached = cache.get(streamId);
+  if (!cached) return readWhole(store, streamId, decider, eventId);
+  const tail = await store.readStream(streamId, { fromVersion: cached.version + 1n });
+  if (tail.length > 0 && tail[0].version !== cached.version + 1n) {
+    cache.delete(streamId);
+    return readWhole(store, streamId, decider, eventId);
+  }
+  let eventIds = cached.eventIds;
+  if (tail.length > 0) {
+    const grown = new Set(eventIds);
+    for (const event of tail) grown.add(eventIdFingerprint(event.id));
+    eventIds = grown;
+  }
+  if (eventIds.has(eventIdFingerprint(eventId(0))))
+    return readWhole(store, streamId, decider, eventId);
+  return {
+    version: tail.at(-1)?.version ?? cached.version,
+    state: tail.reduce(
+      (state, event) => decider.evolve(state, { type: event.type, data: event.data } as E),
+      cached.state,
+    ),
+    handledBefore: [],
+    eventIds,
+  };
+}
+
+async function decideAndAppend<C extends Command, E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  options: HandleCommandSettings<S>,
+): Promise<CommandResult<S>> {
+  const maxRetries = options.maxRetries ?? 5;
+  const cache = options.stateCache;
+  const eventId = (index: number) => deriveEventId(streamId, options.commandId, index);
+  const reader = decider as unknown as Decider<Command, E, S>;
+  for (let attempt = 0; ; attempt += 1) {
+    const read = cache
+      ? await readThroughCache(store, streamId, reader, eventId, cache)
+      : await readWhole(store, streamId, reader, eventId);
+    const { state, version, handledBefore } = read;
+    if (cache && read.eventIds) cache.set(streamId, { version, state, eventIds: read.eventIds });
+    if (handledBefore.length > 0)
+      return { state, version, events: [...handledBefore], replayed: true };
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       throw new WrongExpectedVersionError(streamId, options.expectedVersion, version);
     }
@@ -112,8 +226,15 @@ export async function handleCommand<C extends Command, E extends DomainEvent, S>
         version: first + BigInt(index),
         position: positions[index],
       }));
-      return { state: decided.reduce(decider.evolve, state), version: nextVersion, events };
+      const next = decided.reduce(decider.evolve, state);
+      if (cache && read.eventIds && first === version + 1n) {
+        const eventIds = new Set(read.eventIds);
+        for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
+        cache.set(streamId, { version: nextVersion, state: next, eventIds });
+      }
+      return { state: next, version: nextVersion, events };
     } catch (error) {
+      cache?.delete(streamId);
       if (!(error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError))
         throw error;
       if (attempt >= maxRetries)

@@ -18,6 +18,8 @@ export {
   StoreUnavailableError,
   WrongExpectedVersionError,
 } from './event-store.errors';
+/** PostgreSQL errors meaning "unreachable or shedding load" (the read store maps them too). */
+export { isUnavailable as isPostgresUnavailable } from './postgres-event-store.errors';
 export {
   parseBigIntText,
   serializeRecordedEvent,
@@ -25,11 +27,19 @@ export {
 } from './event-store.json';
 export { deriveEventId } from './command-event-id';
 export {
+  type CommandObserver,
+  type CommandOutcome,
+  type CommandReport,
+  observeCommands,
+} from './command-observer';
+export {
   type CommandResult,
   ConcurrencyConflictError,
   handleCommand,
   type HandleCommandOptions,
+  type HandleCommandSettings,
 } from './handle-command';
+export { StreamStateCache, type StreamStateEntry } from './stream-state-cache';
 export {
   createEventStore,
   type EventStoreConfig,

@@ -123,7 +123,7 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     const batch = normaliseBatch(streamId, events);
     const client = await this.client();
-    const query: Query = (sql, values) => client.query(sql, values);
+    const query: Query = (text, values, name) => client.query({ text, values, name });
     // Without the test seam an append is one statement, its own transaction (one round trip).
     const seam = this.options.beforeCommit;
     let broken: Error | undefined;
@@ -249,10 +249,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Pool queries, with the port's errors. */
-  private readonly query: Query = async (sql, values) => {
+  private readonly query: Query = async (text, values, name) => {
     if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
     try {
-      return await this.pool.query(sql, values);
+      return await this.pool.query({ text, values, name });
     } catch (error) {
       throw mapPostgresError(error);
     }

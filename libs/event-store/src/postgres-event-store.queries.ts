@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { NewEvent, RecordedEvent } from './event-store.port';
 import { stringifyJson } from './event-store.rules';
@@ -5,10 +6,26 @@ import type { FeedPage } from './polling-subscription';
 
 /** The SQL of the PostgreSQL adapter; why the feed reads below the horizon: PostgresEventStore. */
 
+/**
+ * Runs one statement. `name`: a prepared statement of that name, parsed and planned once per
+ * connection (for the statements of every command; the name must stand for this exact SQL).
+ */
 export type Query = <R extends QueryResultRow>(
   sql: string,
   values: unknown[],
+  name?: string,
 ) => Promise<QueryResult<R>>;
+
+/** A prepared statement's name for this SQL (short: the server keeps 63 bytes of a name). */
+const statementNames = new Map<string, string>();
+export const statementName = (sql: string): string => {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `es_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+};
 
 type EventRow = {
   position: string;
@@ -42,9 +59,11 @@ export async function selectStream(
   streamId: string,
   fromVersion: bigint,
 ) {
+  const sql = `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = $1 AND version >= $2 ORDER BY version`;
   const { rows } = await query<EventRow>(
-    `SELECT ${COLUMNS} FROM ${table} WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    sql,
     [streamId, fromVersion.toString()],
+    statementName(sql),
   );
   return rows.map(toRecorded);
 }
@@ -97,8 +116,9 @@ export async function appendEvents(
   batch: readonly NewEvent[],
   expected: bigint | null,
 ): Promise<AppendOutcome> {
+  const sql = `SELECT * FROM ${functionName}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::json[], $9::json[])`;
   const { rows } = await query<AppendRow>(
-    `SELECT * FROM ${functionName}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::json[], $9::json[])`,
+    sql,
     [
       streamId,
       expected === null ? null : expected.toString(),
@@ -110,6 +130,7 @@ export async function appendEvents(
       batch.map((event) => stringifyJson(event.data)),
       batch.map((event) => stringifyJson(event.metadata)),
     ],
+    statementName(sql),
   );
   const current = BigInt(rows[0].r_current);
   const kind = rows[0].r_status;

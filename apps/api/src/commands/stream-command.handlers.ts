@@ -12,7 +12,12 @@ import {
   type PolicyRegistry,
   type ProblemState,
 } from '@engine/domain';
-import { handleCommand, type CommandResult, type EventStore } from '@engine/event-store';
+import {
+  handleCommand,
+  StreamStateCache,
+  type CommandResult,
+  type EventStore,
+} from '@engine/event-store';
 import { EVENT_STORE, POLICY_REGISTRY } from '@engine/platform';
 import {
   CustomerCommandMessage,
@@ -20,7 +25,10 @@ import {
   ProblemCommandMessage,
 } from './stream-command';
 
-/** Every command handler is this: the one command path, `handleCommand`, on the aggregate's stream. */
+/**
+ * Every command handler is this: the one command path, `handleCommand`, on the aggregate's stream,
+ * with the folded states of the streams it used lately (each command reads only newer events).
+ */
 
 @CommandHandler(CustomerCommandMessage)
 export class CustomerCommandHandler implements ICommandHandler<
@@ -28,6 +36,7 @@ export class CustomerCommandHandler implements ICommandHandler<
   CommandResult<CustomerState>
 > {
   private readonly decider;
+  private readonly stateCache = new StreamStateCache<CustomerState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -37,7 +46,10 @@ export class CustomerCommandHandler implements ICommandHandler<
   }
 
   execute({ customerId, command, options }: CustomerCommandMessage) {
-    return handleCommand(this.store, customerStreamId(customerId), this.decider, command, options);
+    return handleCommand(this.store, customerStreamId(customerId), this.decider, command, {
+      ...options,
+      stateCache: this.stateCache,
+    });
   }
 }
 
@@ -47,6 +59,7 @@ export class IncidentCommandHandler implements ICommandHandler<
   CommandResult<IncidentState>
 > {
   private readonly decider;
+  private readonly stateCache = new StreamStateCache<IncidentState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -56,7 +69,10 @@ export class IncidentCommandHandler implements ICommandHandler<
   }
 
   execute({ incidentId, command, options }: IncidentCommandMessage) {
-    return handleCommand(this.store, incidentStreamId(incidentId), this.decider, command, options);
+    return handleCommand(this.store, incidentStreamId(incidentId), this.decider, command, {
+      ...options,
+      stateCache: this.stateCache,
+    });
   }
 }
 
@@ -65,10 +81,15 @@ export class ProblemCommandHandler implements ICommandHandler<
   ProblemCommandMessage,
   CommandResult<ProblemState>
 > {
+  private readonly stateCache = new StreamStateCache<ProblemState>();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   execute({ problemId, command, options }: ProblemCommandMessage) {
-    return handleCommand(this.store, problemStreamId(problemId), problemDecider, command, options);
+    return handleCommand(this.store, problemStreamId(problemId), problemDecider, command, {
+      ...options,
+      stateCache: this.stateCache,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely } from 'kysely';
+import { sql, type ColumnType, type Kysely } from 'kysely';
 import type { SqlDatabase } from '../database/sql-database';
 
 type Millis = ColumnType<number | string, number, number>;
@@ -42,12 +42,32 @@ export type IdempotencyRecord =
   | { readonly state: 'in-flight'; readonly fingerprint: string; readonly updatedAt: number }
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-/** The rows of `idempotency_keys` (see IDEMPOTENCY_MIGRATIONS); every write is one statement. */
+interface PendingAnswer {
+  readonly id: IdempotencyScope;
+  readonly answer: StoredAnswer;
+  readonly now: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The rows of `idempotency_keys` (see IDEMPOTENCY_MIGRATIONS).
+ *
+ * Durability: a stored answer (`complete`) is on disk before the request is answered, so a
+ * replay after a crash gets it. A claim is only a lease of a request in flight: on SQLite it is
+ * committed without its own fsync (WAL, `synchronous = NORMAL` for that one statement; the next
+ * durable commit of the file flushes it too). Lost in a power cut, it is as if its process had
+ * died, which it did: a retry runs the request again, as it would once the lease expired.
+ * The answers stored within one event loop turn share one transaction and so one fsync.
+ */
 export class IdempotencyStore {
   private readonly db: Kysely<IdempotencyTables>;
+  private readonly onSqliteFile: boolean;
+  private pendingAnswers: PendingAnswer[] = [];
 
   constructor(database: SqlDatabase) {
     this.db = database.db;
+    this.onSqliteFile = database.kind === 'sqlite' && database.sqliteFile !== undefined;
   }
 
   /** Inserts an in-flight row; false when the scope already has this key. */
@@ -57,7 +77,26 @@ export class IdempotencyStore {
     now: number,
     retentionMs: number,
   ): Promise<boolean> {
-    const inserted = await this.db
+    if (!this.onSqliteFile) return this.insertClaim(this.db, id, fingerprint, now, retentionMs);
+    // One connection (Kysely's SQLite driver has one), held for the three statements.
+    return this.db.connection().execute(async (connection) => {
+      await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+      try {
+        return await this.insertClaim(connection, id, fingerprint, now, retentionMs);
+      } finally {
+        await sql`PRAGMA synchronous = FULL`.execute(connection);
+      }
+    });
+  }
+
+  private async insertClaim(
+    db: Kysely<IdempotencyTables>,
+    id: IdempotencyScope,
+    fingerprint: string,
+    now: number,
+    retentionMs: number,
+  ): Promise<boolean> {
+    const inserted = await db
       .insertInto('idempotency_keys')
       .values({
         scope_hash: id.scopeHash,
@@ -107,8 +146,38 @@ export class IdempotencyStore {
     };
   }
 
-  async complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
-    await this.db
+  /**
+   * Stores the answer durably. On a SQLite file the answers stored in one event loop turn are
+   * written in one transaction (one fsync for all of them); each promise settles after that commit.
+   */
+  complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
+    if (!this.onSqliteFile) return this.update(this.db, id, answer, now);
+    return new Promise<void>((resolve, reject) => {
+      this.pendingAnswers.push({ id, answer, now, resolve, reject });
+      if (this.pendingAnswers.length === 1) setImmediate(() => void this.flushAnswers());
+    });
+  }
+
+  private async flushAnswers(): Promise<void> {
+    const batch = this.pendingAnswers;
+    this.pendingAnswers = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const { id, answer, now } of batch) await this.update(trx, id, answer, now);
+      });
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  private async update(
+    db: Kysely<IdempotencyTables>,
+    id: IdempotencyScope,
+    answer: StoredAnswer,
+    now: number,
+  ): Promise<void> {
+    await db
       .updateTable('idempotency_keys')
       .set({
         state: 'done',
