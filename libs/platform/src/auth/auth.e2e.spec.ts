@@ -51,7 +51,9 @@ class FakeLeadDirectory extends LeadDirectory {
 async function startApp(env: NodeJS.ProcessEnv): Promise<NestExpressApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      PlatformModule.forRoot(loadEngineStartup({ SUPPORT_POLICY: policy, ...env })),
+      PlatformModule.forRoot(
+        loadEngineStartup({ SUPPORT_POLICY: policy, LOG_LEVEL: 'fatal', ...env }),
+      ),
       AuthModule,
     ],
     controllers: [ProbeController],

@@ -79,6 +79,7 @@ describe.each(['sqlite', 'postgres'] as const)('Idempotency-Key on %s', (kind) =
     const env: NodeJS.ProcessEnv = {
       SUPPORT_POLICY: join(__dirname, '../../../../policy/almacare.yaml'),
       AUTH_JWT_SECRET: SECRET,
+      LOG_LEVEL: 'fatal', // no request log lines in the test output
       ...(kind === 'postgres'
         ? { READ_STORE: 'postgres', DATABASE_URL: target.databaseUrl }
         : { SQLITE_PATH: target.sqlitePath }),
