@@ -9,7 +9,6 @@ import {
   type EngineDeployment,
 } from '../support/engine-process';
 import { processDesk } from './support/process-desk';
-import { dropPrefix } from '../support/engine-harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,7 +26,6 @@ describe("PostgreSQL connections killed under load (pg_terminate_backend on the 
 
   afterAll(async () => {
     await killEngineProcesses();
-    await dropPrefix(REDIS_URL, deployment.prefix).catch(() => undefined);
     await deployment?.dispose();
   }, 30_000);
 

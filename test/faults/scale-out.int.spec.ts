@@ -7,7 +7,6 @@ import {
   spawnEngine,
   type EngineDeployment,
 } from '../support/engine-process';
-import { dropPrefix } from '../support/engine-harness';
 import { inParallel, processDesk } from './support/process-desk';
 import { projectionsAndRebuild } from './support/rebuild-check';
 
@@ -28,7 +27,6 @@ describe('two API processes (RUN_WORKER=false) and two worker processes under lo
 
   afterAll(async () => {
     await killEngineProcesses();
-    await dropPrefix(REDIS_URL, deployment.prefix).catch(() => undefined);
     await deployment?.dispose();
   }, 30_000);
 

@@ -8,7 +8,6 @@ import {
   type EngineDeployment,
   type EngineProcess,
 } from '../support/engine-process';
-import { dropPrefix } from '../support/engine-harness';
 import { processDesk, type ProcessDesk } from './support/process-desk';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -69,7 +68,6 @@ describe('SIGTERM: graceful shutdown of real processes', () => {
 
   afterAll(async () => {
     await killEngineProcesses();
-    await dropPrefix(REDIS_URL, deployment.prefix).catch(() => undefined);
     await deployment?.dispose();
   }, 30_000);
 

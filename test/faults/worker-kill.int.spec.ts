@@ -10,7 +10,6 @@ import {
   spawnEngine,
   type EngineDeployment,
 } from '../support/engine-process';
-import { dropPrefix } from '../support/engine-harness';
 import { inParallel, processDesk } from './support/process-desk';
 import { eventIds, projectionsAndRebuild } from './support/rebuild-check';
 
@@ -63,7 +62,6 @@ describe('kill -9 of the worker program while it projects and while it delivers 
   afterAll(async () => {
     await killEngineProcesses();
     await receiver.close();
-    await dropPrefix(REDIS_URL, deployment.prefix).catch(() => undefined);
     await deployment?.dispose();
   }, 30_000);
 

@@ -34,6 +34,22 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
+/** A bearer token (HS256, one hour) for a role, as the identity provider would issue it. */
+export function signTestToken(
+  key: Uint8Array,
+  role: Role,
+  options: { sub?: string; org?: string } = {},
+): Promise<string> {
+  const claims: Record<string, string> = { role };
+  if (options.org) claims.org = options.org;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(options.sub ?? `${role}-1`)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(key);
+}
+
 /** Deletes every Redis key under a queue prefix (a test's own BullMQ queues). */
 export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
@@ -111,16 +127,7 @@ export async function startEngine(
     app,
     store: app.get<EventStore>(EVENT_STORE),
     startup,
-    async token(role, options = {}) {
-      const claims: Record<string, string> = { role };
-      if (options.org) claims.org = options.org;
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(options.sub ?? `${role}-1`)
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(key);
-    },
+    token: (role, options) => signTestToken(key, role, options),
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.token) headers.authorization = `Bearer ${options.token}`;

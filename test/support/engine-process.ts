@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import type { Role } from '@engine/domain';
+import { dropPrefix, signTestToken } from './engine-harness';
 import { freePort } from './throwaway-redis';
 
 /**
@@ -209,7 +209,7 @@ export interface EngineDeployment {
   readonly databaseUrl: string | null;
   readonly prefix: string;
   token(role: Role, options?: { sub?: string; org?: string }): Promise<string>;
-  /** Drops its database and files (kill the processes first). */
+  /** Drops its queue keys, database and files (kill the processes first). */
   dispose(): Promise<void>;
 }
 
@@ -260,17 +260,10 @@ export async function engineDeployment(options: {
     env,
     databaseUrl,
     prefix,
-    async token(role, claims = {}) {
-      const extra: Record<string, string> = { role };
-      if (claims.org) extra.org = claims.org;
-      return new SignJWT(extra)
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(claims.sub ?? `${role}-1`)
-        .setIssuedAt()
-        .setExpirationTime('1h')
-        .sign(key);
-    },
+    token: (role, claims) => signTestToken(key, role, claims),
     async dispose() {
+      // A Redis that is already gone (a throwaway one, stopped) has nothing left to clean.
+      await dropPrefix(options.redisUrl, prefix).catch(() => undefined);
       if (databaseName) await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
       rmSync(dir, { recursive: true, force: true });
     },
