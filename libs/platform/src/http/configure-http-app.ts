@@ -18,9 +18,10 @@ export const OPENAPI_UI_PATH = '/docs';
 
 /**
  * Everything an HTTP app of the engine needs besides its modules, in one place for `main.ts` and
- * the e2e tests: request bodies, the problem+json filter, the validation pipe, shutdown hooks and
+ * the e2e tests: request bodies, the problem+json filter, the validation pipe and
  * the OpenAPI document (`/openapi.json`, UI at `/docs`; both public: they are served outside
- * Nest's router, so the auth guard never sees them). Call it before `listen`/`init`.
+ * Nest's router, so the auth guard never sees them). Call it before `listen`/`init`. Signals are
+ * the program's (`shutdownOnSignals` in main.ts), so a test's app closes only when it is told to.
  */
 export function configureHttpApp(
   app: NestExpressApplication,
@@ -35,7 +36,6 @@ export function configureHttpApp(
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const document = new DocumentBuilder()
     .setTitle('Incident engine API')
