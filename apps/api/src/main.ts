@@ -5,6 +5,7 @@ import {
   assertRedisAnswers,
   failFast,
   loadEngineStartup,
+  redisSettingsOf,
   shutdownOnSignals,
   useEngineLogger,
 } from '@engine/platform';
@@ -13,7 +14,7 @@ import { createEngineApp } from './engine-app';
 async function bootstrap(): Promise<void> {
   const startup = loadEngineStartup();
   // Before anything opens: without Redis no timer or webhook could ever run.
-  await assertRedisAnswers(startup.config.redisUrl);
+  await assertRedisAnswers(redisSettingsOf(startup.config));
   // Logs as JSON lines through pino (LOG_LEVEL); the lines of the start-up wait for it.
   const app = await createEngineApp(startup, { bufferLogs: true });
   useEngineLogger(app);

@@ -34,6 +34,7 @@ export * from './auth/lead-directory.port';
 export * from './auth/token-verifier';
 export * from './startup/startup-error';
 export * from './startup/redis-answers';
+export * from './redis/redis-connection';
 export * from './http/configure-http-app';
 export * from './http/request-body';
 export * from './idempotency/canonical-json';

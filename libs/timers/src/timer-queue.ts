@@ -1,8 +1,15 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type Redis from 'ioredis';
 import type { IncidentTimer } from '@engine/domain';
-import { QueueUnavailableError } from '@engine/platform';
-import { producerConnection, valueWithin, within, type RedisTarget } from './redis-connections';
+import {
+  bullmqConnection,
+  connectedWithin,
+  QueueUnavailableError,
+  valueWithin,
+  within,
+  type BullmqConnection,
+  type RedisClient,
+  type RedisTarget,
+} from '@engine/platform';
 import { INCIDENT_TIMERS_QUEUE, timerJob, type TimerJob, type TimerJobData } from './timer-job';
 
 /** The backoff of a timer whose command failed for a transient reason (see timerRetryDelay). */
@@ -46,6 +53,7 @@ const parseIds = (value: string | null): string[] => (value ? value.split(',') :
  */
 export class TimerQueue {
   readonly queue: Queue<TimerJobData>;
+  private readonly connection: BullmqConnection;
   /** Hash: incident id -> its scheduled job ids, comma-separated (job ids never contain `,`). */
   private readonly indexKey: string;
 
@@ -54,8 +62,9 @@ export class TimerQueue {
     readonly name = INCIDENT_TIMERS_QUEUE,
     private readonly readyTimeoutMs = 1_000,
   ) {
+    this.connection = bullmqConnection(target, 'producer');
     this.queue = new Queue<TimerJobData>(name, {
-      connection: producerConnection(target.url),
+      ...this.connection.options,
       prefix: target.prefix,
     });
     // Connection errors reach the callers whose commands fail; unheard, they would crash the process.
@@ -138,7 +147,8 @@ export class TimerQueue {
   async close(timeoutMs = 5_000): Promise<void> {
     await within(this.queue.close(), timeoutMs);
     // With Redis gone, BullMQ's QUIT fails and leaves the client reconnecting for ever: end it.
-    (await valueWithin(this.queue.client, 500))?.disconnect();
+    if (this.connection.cluster) this.connection.end();
+    else (await valueWithin(this.queue.client, 500))?.disconnect();
   }
 
   /**
@@ -146,10 +156,12 @@ export class TimerQueue {
    * (QueueUnavailableError: 503 for a caller over HTTP, a retry for the scheduler); before the
    * first connection BullMQ would wait forever, so that wait is bounded.
    */
-  private async ready(): Promise<Redis> {
-    const connected = await valueWithin(this.queue.client, this.readyTimeoutMs);
-    // A single-node client (this queue never connects to a Cluster).
-    const client = connected as unknown as Redis | undefined;
+  private async ready(): Promise<RedisClient> {
+    // A cluster client is ours (BullMQ does not wait for it): wait for its first connection here.
+    const { cluster } = this.connection;
+    if (cluster) await connectedWithin(cluster, this.readyTimeoutMs);
+    const connected = cluster ?? (await valueWithin(this.queue.client, this.readyTimeoutMs));
+    const client = connected as unknown as RedisClient | undefined;
     if (client?.status !== 'ready')
       throw new QueueUnavailableError(
         `Redis is not answering at the timer queue (${client?.status ?? 'not connected'}); retry shortly.`,

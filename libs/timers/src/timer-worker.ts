@@ -9,7 +9,13 @@ import {
   type PolicyRegistry,
 } from '@engine/domain';
 import { handleCommand, type EventStore, type RecordedEvent } from '@engine/event-store';
-import { answers, within, workerConnection, type RedisTarget } from './redis-connections';
+import {
+  answers,
+  bullmqConnection,
+  within,
+  type BullmqConnection,
+  type RedisTarget,
+} from '@engine/platform';
 import { INCIDENT_TIMERS_QUEUE, timerCommandId, type TimerJobData } from './timer-job';
 import { TIMER_RETRY_BACKOFF, timerRetryDelay } from './timer-queue';
 
@@ -99,8 +105,10 @@ export interface TimerWorkerOptions extends FireTimerDeps {
  */
 export class TimerWorker {
   readonly worker: Worker<TimerJobData>;
+  private readonly connection: BullmqConnection;
 
   constructor(options: TimerWorkerOptions) {
+    this.connection = bullmqConnection(options.redis, 'worker');
     const fire = timerFirer(options);
     const logger = options.logger;
     this.worker = new Worker<TimerJobData>(
@@ -122,7 +130,7 @@ export class TimerWorker {
         }
       },
       {
-        connection: workerConnection(options.redis.url),
+        ...this.connection.options,
         prefix: options.redis.prefix,
         concurrency: options.concurrency ?? 16,
         settings: {
@@ -146,7 +154,10 @@ export class TimerWorker {
     // Without Redis no job in flight can be acknowledged anyway, and a graceful close would wait
     // for a reconnection for ever: force it (it ends BullMQ's connections instead of QUITting).
     const graceful = await answers(this.worker.client);
-    if (await within(this.worker.close(!graceful), graceful ? timeoutMs : 2_000)) return;
+    if (await within(this.worker.close(!graceful), graceful ? timeoutMs : 2_000)) {
+      this.connection.end();
+      return;
+    }
     // Redis went away during the graceful close: end whatever BullMQ still holds.
     const connections = this.worker as unknown as Record<
       string,
@@ -154,5 +165,6 @@ export class TimerWorker {
     >;
     for (const name of ['connection', 'blockingConnection'])
       void connections[name]?.disconnect?.(false);
+    this.connection.end();
   }
 }

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { Queue, type JobsOptions } from 'bullmq';
-import Redis from 'ioredis';
+import { connectedWithin, createRedisClient, type RedisClient } from '@engine/platform';
 import type { WebhookEventData } from './webhook-payload';
 
 export const DELIVERY_QUEUE = 'webhook-deliveries';
@@ -25,12 +24,21 @@ export const deliveryJobId = (
 ): string => (replayId ? `${webhookId}-${eventId}-replay-${replayId}` : `${webhookId}-${eventId}`);
 
 export interface DeliveryQueueSettings {
+  /** REDIS_URL: one node, or with `redisCluster` the seed nodes of a cluster. */
   readonly redisUrl: string;
+  /** REDIS_CLUSTER. Default false. */
+  readonly redisCluster?: boolean;
   /** WEBHOOK_QUEUE_PREFIX. */
   readonly prefix: string;
   /** WEBHOOK_RETRY_SCHEDULE in milliseconds: the first entry delays the first attempt. */
   readonly scheduleMs: readonly number[];
 }
+
+/** The Redis settings of a delivery queue or worker. */
+export const deliveryRedisSettings = (settings: DeliveryQueueSettings) => ({
+  url: settings.redisUrl,
+  cluster: settings.redisCluster ?? false,
+});
 
 /** Completed jobs are kept a day, so re-reading the feed within a day adds nothing again. */
 const KEEP_COMPLETED_S = 24 * 60 * 60;
@@ -40,17 +48,13 @@ const BULK = 500;
 /** The producer side: the dispatcher and replays add delivery jobs here. */
 export class DeliveryQueue {
   readonly queue: Queue<DeliveryJobData>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly options: JobsOptions;
 
   constructor(settings: DeliveryQueueSettings) {
     // A producer fails fast while Redis is away (the caller retries or answers 503), never hangs.
-    this.redis = new Redis(settings.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 5_000,
-    });
-    this.redis.on('error', () => undefined); // reported by the calls that fail
+    // Its errors are reported by the calls that fail.
+    this.redis = createRedisClient(deliveryRedisSettings(settings), 'producer');
     this.queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
       prefix: settings.prefix,
       connection: this.redis,
@@ -90,16 +94,7 @@ export class DeliveryQueue {
    * lost is not waited for: the call fails at once, and its caller retries or answers 503.
    */
   async connected(ms = 2_000): Promise<boolean> {
-    if (this.redis.status === 'ready') return true;
-    if (!['wait', 'connecting', 'connect'].includes(this.redis.status)) return false;
-    const waiting = new AbortController();
-    const timer = setTimeout(() => waiting.abort(), ms);
-    const ready = await once(this.redis, 'ready', { signal: waiting.signal }).then(
-      () => true,
-      () => false, // a connection error while waiting, or no connection in time
-    );
-    clearTimeout(timer);
-    return ready;
+    return connectedWithin(this.redis, ms);
   }
 
   /** Bounded, and the connection is ours to end at once: a dead Redis never holds up shutdown. */

@@ -1,9 +1,14 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
-import { assertRedisAnswers } from '@engine/platform';
+import {
+  assertRedisAnswers,
+  createRedisClient,
+  type RedisClient,
+  type RedisSettings,
+} from '@engine/platform';
 import {
   DELIVERY_QUEUE,
   boundedClose,
+  deliveryRedisSettings,
   type DeliveryJobData,
   type DeliveryQueueSettings,
 } from './delivery-queue';
@@ -43,12 +48,12 @@ const failedAttempt = (error: unknown, job: Job<DeliveryJobData>): DeliveryAttem
  */
 export class DeliveryWorker {
   readonly worker: Worker<DeliveryJobData, DeliveryOutcome>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(options: DeliveryWorkerOptions, deliverer: WebhookDeliverer) {
-    // BullMQ's blocking reads need maxRetriesPerRequest: null.
-    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
-    this.redis.on('error', () => undefined); // the worker reports its own errors
+    // BullMQ's blocking reads need maxRetriesPerRequest: null; the worker reports its own errors.
+    // BullMQ duplicates it for its blocking connection (which it owns and ends).
+    this.redis = createRedisClient(deliveryRedisSettings(options), 'worker');
     this.worker = new Worker<DeliveryJobData, DeliveryOutcome>(
       DELIVERY_QUEUE,
       async (job) => {
@@ -108,10 +113,13 @@ export class DeliveryWorker {
 }
 
 /** Polls until Redis answers a PING (true), or `signal` aborts first (false). */
-export async function whenRedisAnswers(url: string, signal: AbortSignal): Promise<boolean> {
+export async function whenRedisAnswers(
+  redis: RedisSettings,
+  signal: AbortSignal,
+): Promise<boolean> {
   while (!signal.aborted) {
     try {
-      await assertRedisAnswers(url, 2_000);
+      await assertRedisAnswers(redis, 2_000);
       return true;
     } catch {
       await new Promise<void>((resolve) => {

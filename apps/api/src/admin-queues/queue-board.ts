@@ -5,8 +5,16 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isVendorRole, type Actor } from '@engine/domain';
-import { ENGINE_CONFIG, TokenVerifier, type EngineConfig } from '@engine/platform';
-import { INCIDENT_TIMERS_QUEUE, producerConnection, within } from '@engine/timers';
+import {
+  bullmqConnection,
+  ENGINE_CONFIG,
+  redisSettingsOf,
+  TokenVerifier,
+  within,
+  type BullmqConnection,
+  type EngineConfig,
+} from '@engine/platform';
+import { INCIDENT_TIMERS_QUEUE } from '@engine/timers';
 import { DELIVERY_QUEUE } from '@engine/webhooks';
 import { NOTIFICATION_QUEUE } from '@engine/intake';
 
@@ -40,6 +48,8 @@ const problem = (response: Response, status: number, code: string, detail: strin
 @Injectable()
 export class QueueBoard implements OnModuleDestroy {
   private readonly queues: Queue[];
+  /** What each queue was given to connect with (a cluster client is ended after its queue). */
+  private readonly bullmq: BullmqConnection[];
   /** The queues' Redis connections, once each has connected. */
   private readonly connections: Array<{ status: string; disconnect(): void }> = [];
   private readonly full = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
@@ -47,12 +57,15 @@ export class QueueBoard implements OnModuleDestroy {
   private readonly verifier: TokenVerifier;
 
   constructor(@Inject(ENGINE_CONFIG) config: EngineConfig) {
-    const connection = producerConnection(config.redisUrl);
-    this.queues = [
-      new Queue(INCIDENT_TIMERS_QUEUE, { connection, prefix: config.timersQueuePrefix }),
-      new Queue(DELIVERY_QUEUE, { connection, prefix: config.webhookQueuePrefix }),
-      new Queue(NOTIFICATION_QUEUE, { connection, prefix: config.intakeQueuePrefix }),
-    ];
+    const queues = [
+      [INCIDENT_TIMERS_QUEUE, config.timersQueuePrefix],
+      [DELIVERY_QUEUE, config.webhookQueuePrefix],
+      [NOTIFICATION_QUEUE, config.intakeQueuePrefix],
+    ] as const;
+    this.bullmq = queues.map(() => bullmqConnection(redisSettingsOf(config), 'producer'));
+    this.queues = queues.map(
+      ([name, prefix], index) => new Queue(name, { ...this.bullmq[index]!.options, prefix }),
+    );
     for (const queue of this.queues) {
       queue.on('error', () => undefined);
       void queue.client.then(
@@ -135,5 +148,6 @@ export class QueueBoard implements OnModuleDestroy {
     // Bounded: with Redis away, a QUIT never comes back; the connections are then ended.
     await Promise.all(this.queues.map((queue) => within(queue.close(), 2_000)));
     for (const connection of this.connections) connection.disconnect();
+    for (const connection of this.bullmq) connection.end();
   }
 }

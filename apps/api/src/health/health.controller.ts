@@ -8,15 +8,17 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import Redis from 'ioredis';
 import { sql } from 'kysely';
 import type { EventStore } from '@engine/event-store';
 import {
+  createRedisClient,
   ENGINE_CONFIG,
   EVENT_STORE,
   Public,
+  redisSettingsOf,
   SQL_DATABASE,
   type EngineConfig,
+  type RedisClient,
   type SqlDatabase,
 } from '@engine/platform';
 import { ProjectionsService } from '../../../worker/src/projections/projections.service';
@@ -47,8 +49,11 @@ const probe = async (check: () => Promise<unknown>): Promise<Check> => {
 @Public()
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
-  /** Fails fast while Redis is away (no offline queue), and reconnects by itself. */
-  private readonly redis: Redis;
+  /**
+   * Fails fast while Redis is away (no offline queue), and reconnects by itself. A cluster is up
+   * when it is ready (every slot served, as its ready check found) and one of its nodes answers.
+   */
+  private readonly redis: RedisClient;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -58,13 +63,9 @@ export class HealthController implements OnModuleDestroy {
     @Optional() private readonly timers?: TimersService,
     @Optional() private readonly webhooks?: WebhookDeliveryService,
   ) {
-    this.redis = new Redis(config.redisUrl, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
+    this.redis = createRedisClient(redisSettingsOf(config), 'probe', {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
-    this.redis.on('error', () => undefined);
   }
 
   /** The process is up and serving HTTP; says nothing about its dependencies (that is `ready`). */
@@ -85,6 +86,7 @@ export class HealthController implements OnModuleDestroy {
       probe(() => sql`select 1`.execute(this.database.db)),
       probe(async () => {
         if (this.redis.status === 'wait') await this.redis.connect();
+        if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
         return this.redis.ping();
       }),
     ]);

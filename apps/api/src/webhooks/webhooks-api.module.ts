@@ -29,6 +29,7 @@ import { WebhooksController } from './webhooks.controller';
       useFactory: (config: EngineConfig) =>
         new DeliveryQueue({
           redisUrl: config.redisUrl,
+          redisCluster: config.redisCluster,
           prefix: config.webhookQueuePrefix,
           scheduleMs: config.webhookRetryScheduleMs,
         }),

@@ -6,7 +6,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { EventStore } from '@engine/event-store';
 import {
   createIntakeMailFollower,
@@ -18,10 +17,13 @@ import {
   type PlannedNotification,
 } from '@engine/intake';
 import {
+  createRedisClient,
   ENGINE_CONFIG,
   EngineMetrics,
   EVENT_STORE,
+  redisSettingsOf,
   type EngineConfig,
+  type RedisClient,
   type SqlDatabase,
 } from '@engine/platform';
 import {
@@ -54,7 +56,7 @@ export class IntakeMailRunner implements OnApplicationBootstrap, OnApplicationSh
   private queue: Queue<PlannedNotification> | null = null;
   private worker: Worker<PlannedNotification> | null = null;
   private sender: MailSender | null = null;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
   private untrackLag: () => void = () => undefined;
 
   constructor(
@@ -72,15 +74,9 @@ export class IntakeMailRunner implements OnApplicationBootstrap, OnApplicationSh
     let outbox: NotificationQueue | null = null;
     if (config.smtpUrl !== null) {
       // Producer: fail fast while Redis is away (the follower retries the batch); worker: block.
-      const producer = new Redis(config.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-      });
-      const consumer = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-      for (const connection of [producer, consumer]) {
-        connection.on('error', () => undefined);
-        this.connections.push(connection);
-      }
+      const producer = createRedisClient(redisSettingsOf(config), 'producer');
+      const consumer = createRedisClient(redisSettingsOf(config), 'worker');
+      this.connections.push(producer, consumer);
       this.queue = new Queue<PlannedNotification>(NOTIFICATION_QUEUE, {
         connection: producer,
         prefix: config.intakeQueuePrefix,

@@ -2,6 +2,7 @@ import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ENGINE_CONFIG,
   EventSourcingModule,
+  redisSettingsOf,
   SqlDatabaseModule,
   type EngineConfig,
 } from '@engine/platform';
@@ -19,7 +20,7 @@ import { TimerReconcileService } from './timer-reconcile.service';
       provide: TimerQueue,
       inject: [ENGINE_CONFIG],
       useFactory: (config: EngineConfig) =>
-        TimerQueue.open({ url: config.redisUrl, prefix: config.timersQueuePrefix }),
+        TimerQueue.open({ ...redisSettingsOf(config), prefix: config.timersQueuePrefix }),
     },
     TimerReconcileService,
   ],

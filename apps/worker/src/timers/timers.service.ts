@@ -12,6 +12,7 @@ import {
   EngineMetrics,
   EVENT_STORE,
   POLICY_REGISTRY,
+  redisSettingsOf,
   type EngineConfig,
 } from '@engine/platform';
 import type { FeedFollower, ProjectionStore } from '@engine/read-models';
@@ -55,7 +56,7 @@ export class TimersService implements OnApplicationBootstrap, OnModuleDestroy {
     this.worker = new TimerWorker({
       store: this.store,
       policies: this.policies,
-      redis: { url: this.config.redisUrl, prefix: this.config.timersQueuePrefix },
+      redis: { ...redisSettingsOf(this.config), prefix: this.config.timersQueuePrefix },
       logger: this.logger,
       onFired: (firing) => this.measure(firing),
     });

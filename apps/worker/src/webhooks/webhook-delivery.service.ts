@@ -10,6 +10,7 @@ import {
   ENGINE_CONFIG,
   EngineMetrics,
   EVENT_STORE,
+  redisSettingsOf,
   SQL_DATABASE,
   type EngineConfig,
   type SqlDatabase,
@@ -61,6 +62,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
     await migrateReadModels(this.database); // the dispatcher's checkpoint and lease live there
     const settings: DeliveryQueueSettings = {
       redisUrl: this.config.redisUrl,
+      redisCluster: this.config.redisCluster,
       prefix: this.config.webhookQueuePrefix,
       scheduleMs: this.config.webhookRetryScheduleMs,
     };
@@ -85,17 +87,19 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
     this.dispatcher.start();
     this.untrackLag = this.metrics.trackLag(this.dispatcher);
     // In the background: a worker started while Redis is away could not be closed cleanly.
-    this.starting = whenRedisAnswers(this.config.redisUrl, this.stopping.signal).then((answers) => {
-      if (!answers) return;
-      this.worker = new DeliveryWorker(
-        {
-          ...settings,
-          onError: (error) => this.logger.warn(`delivery worker: ${error.message}`),
-          onAttempt: (outcome) => this.metrics.webhookDelivery(outcome),
-        },
-        deliverer,
-      );
-    });
+    this.starting = whenRedisAnswers(redisSettingsOf(this.config), this.stopping.signal).then(
+      (answers) => {
+        if (!answers) return;
+        this.worker = new DeliveryWorker(
+          {
+            ...settings,
+            onError: (error) => this.logger.warn(`delivery worker: ${error.message}`),
+            onAttempt: (outcome) => this.metrics.webhookDelivery(outcome),
+          },
+          deliverer,
+        );
+      },
+    );
   }
 
   /** Before the event store and the read store close (their modules close on shutdown). */

@@ -44,8 +44,15 @@ export const CONFIG_VARIABLES = [
   {
     name: 'REDIS_URL',
     default: 'redis://127.0.0.1:6379',
-    description: 'Redis for timers and webhook deliveries (BullMQ).',
+    description:
+      'Redis for timers, webhook deliveries and notification emails (BullMQ); with `REDIS_CLUSTER=true`, seed nodes of the cluster, comma-separated.',
     secret: true,
+  },
+  {
+    name: 'REDIS_CLUSTER',
+    default: 'false',
+    description:
+      '`true`: `REDIS_URL` names a Redis Cluster (database 0 only), and every `*_QUEUE_PREFIX` must contain a hash tag such as `{engine}`.',
   },
   {
     name: 'TIMERS_QUEUE_PREFIX',

@@ -22,6 +22,7 @@ describe('loadEngineConfig', () => {
       databaseUrl: null,
       eventStoreUrl: null,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisCluster: false,
       timersQueuePrefix: 'bull',
       supportPolicyPath: '/srv/engine/policy/almacare.yaml',
       authJwtSecret: null,
@@ -138,6 +139,85 @@ describe('loadEngineConfig', () => {
     const error = failure(env);
     expect(error.message).toContain(message);
     expect(error.issues).toHaveLength(1);
+  });
+
+  describe('on Redis Cluster (REDIS_CLUSTER=true)', () => {
+    const tagged = {
+      REDIS_CLUSTER: 'true',
+      TIMERS_QUEUE_PREFIX: '{engine}',
+      WEBHOOK_QUEUE_PREFIX: '{engine}:webhooks',
+      INTAKE_QUEUE_PREFIX: 'intake-{mail}',
+    };
+
+    it('reads the seed nodes of REDIS_URL, one or several', () => {
+      expect(loadEngineConfig({ ...tagged, REDIS_URL: 'redis://a:7000' }, cwd)).toMatchObject({
+        redisCluster: true,
+        redisUrl: 'redis://a:7000',
+      });
+      const seeds = 'rediss://app:pw@a:7000, rediss://app:pw@b:7001/0,rediss://app:pw@c:7002/';
+      expect(loadEngineConfig({ ...tagged, REDIS_URL: seeds }, cwd).redisUrl).toBe(
+        'rediss://app:pw@a:7000,rediss://app:pw@b:7001/0,rediss://app:pw@c:7002/',
+      );
+    });
+
+    it('leaves one node the default: a list of URLs is refused there', () => {
+      expect(loadEngineConfig({}, cwd).redisCluster).toBe(false);
+      const error = failure({ REDIS_URL: 'redis://a:7000,redis://b:7001' });
+      expect(error.issues.map((issue) => issue.variable)).toEqual(['REDIS_URL']);
+    });
+
+    it.each([
+      ['TIMERS_QUEUE_PREFIX', 'bull'],
+      ['WEBHOOK_QUEUE_PREFIX', 'engine'],
+      ['INTAKE_QUEUE_PREFIX', '{}engine'],
+      ['TIMERS_QUEUE_PREFIX', 'engine{'],
+    ])('refuses %s=%s without a hash tag', (variable, prefix) => {
+      const error = failure({ ...tagged, [variable]: prefix });
+      expect(error.issues).toEqual([
+        {
+          variable,
+          reason: 'must contain a hash tag such as {engine} when REDIS_CLUSTER is true',
+        },
+      ]);
+      expect(error.message).toContain(
+        `${variable}: must contain a hash tag such as {engine} when REDIS_CLUSTER is true`,
+      );
+    });
+
+    it('refuses the default prefixes, naming each', () => {
+      const error = failure({ REDIS_CLUSTER: 'true' });
+      expect(error.issues.map((issue) => issue.variable)).toEqual([
+        'TIMERS_QUEUE_PREFIX',
+        'WEBHOOK_QUEUE_PREFIX',
+        'INTAKE_QUEUE_PREFIX',
+      ]);
+    });
+
+    it.each([
+      ['redis://a:7000,http://b:7001', 'REDIS_URL: must list redis: or rediss: URLs only'],
+      ['redis://a:7000,b:7001', 'REDIS_URL: must list redis: or rediss: URLs only'],
+      ['redis://a:7000,not a url', 'REDIS_URL: must be one or more comma-separated redis://'],
+      ['redis://a:7000/1', 'REDIS_URL: must name no database other than 0'],
+      ['redis://a:7000,redis://b:7001/2', 'REDIS_URL: must name no database other than 0'],
+      ['redis://a:7000,rediss://b:7001', 'REDIS_URL: must give every cluster node the same'],
+      ['redis://:pw@a:7000,redis://b:7001', 'REDIS_URL: must give every cluster node the same'],
+      [' , ', 'REDIS_URL: must name at least one node'],
+    ])('refuses REDIS_URL=%j', (url, message) => {
+      const error = failure({ ...tagged, REDIS_URL: url });
+      expect(error.message).toContain(message);
+      expect(error.issues).toHaveLength(1);
+    });
+
+    it('never echoes the URL', () => {
+      const error = failure({ ...tagged, REDIS_URL: 'redis://:hunter2@a:7000/3' });
+      expect(error.message).not.toContain('hunter2');
+    });
+
+    it('refuses a REDIS_CLUSTER that is not a boolean', () => {
+      expect(failure({ REDIS_CLUSTER: 'yes' }).message).toContain(
+        'REDIS_CLUSTER: must be true or false (got "yes")',
+      );
+    });
   });
 
   it('reports every mistake at once', () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { redisHashTag, redisNodeUrls } from '../redis/redis-connection';
 import { ConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
@@ -18,7 +19,10 @@ export interface EngineConfig {
   readonly sqlitePath: string;
   readonly databaseUrl: string | null;
   readonly eventStoreUrl: string | null;
+  /** One node's URL; with `redisCluster`, the cluster's seed nodes, comma-separated. */
   readonly redisUrl: string;
+  /** Whether `redisUrl` names a Redis Cluster. */
+  readonly redisCluster: boolean;
   /** Redis key prefix of the timer queue (a hash tag on Redis Cluster). */
   readonly timersQueuePrefix: string;
   /** Absolute path of the support policy YAML document. */
@@ -82,13 +86,16 @@ export function loadEngineConfig(
     read.issue('AUTH_JWT_SECRET', 'must be at least 32 characters (HS256 needs a 256-bit key)');
   }
 
+  const redisCluster = read.boolean('REDIS_CLUSTER') ?? false;
+
   const config: EngineConfig = {
     eventStore,
     readStore,
     sqlitePath: resolve(cwd, read.required('SQLITE_PATH')),
     databaseUrl,
     eventStoreUrl,
-    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']) ?? '',
+    redisUrl: redisCluster ? clusterSeeds(read) : (read.url('REDIS_URL', REDIS_PROTOCOLS) ?? ''),
+    redisCluster,
     timersQueuePrefix: read.required('TIMERS_QUEUE_PREFIX'),
     supportPolicyPath: resolve(cwd, read.required('SUPPORT_POLICY')),
     authJwtSecret,
@@ -110,8 +117,59 @@ export function loadEngineConfig(
     webhookRetryScheduleMs: retrySchedule(read),
     webhookQueuePrefix: read.required('WEBHOOK_QUEUE_PREFIX'),
   };
+  if (redisCluster) {
+    // Every key of a BullMQ queue must be in one slot: the prefix's hash tag puts it there.
+    for (const [name, prefix] of [
+      ['TIMERS_QUEUE_PREFIX', config.timersQueuePrefix],
+      ['WEBHOOK_QUEUE_PREFIX', config.webhookQueuePrefix],
+      ['INTAKE_QUEUE_PREFIX', config.intakeQueuePrefix],
+    ] as const)
+      if (redisHashTag(prefix) === null)
+        read.issue(name, 'must contain a hash tag such as {engine} when REDIS_CLUSTER is true');
+  }
   if (read.issues.length > 0) throw new ConfigError(read.issues);
   return config;
+}
+
+const REDIS_PROTOCOLS = ['redis:', 'rediss:'];
+
+/**
+ * REDIS_URL of a cluster: one or more seed nodes, comma-separated, all with the same scheme and
+ * credentials (every node gets the same), none naming a database other than 0 (a cluster has
+ * only that one). The value is a secret: it is never echoed.
+ */
+function clusterSeeds(read: EnvReader): string {
+  const value = read.required('REDIS_URL');
+  const urls = redisNodeUrls(value);
+  const parsed: URL[] = [];
+  for (const url of urls) {
+    try {
+      parsed.push(new URL(url));
+    } catch {
+      read.issue('REDIS_URL', 'must be one or more comma-separated redis:// or rediss:// URLs');
+      return '';
+    }
+  }
+  const [first] = parsed;
+  if (first === undefined) {
+    read.issue('REDIS_URL', 'must name at least one node of the cluster');
+    return '';
+  }
+  const wrong = parsed.find((url) => !REDIS_PROTOCOLS.includes(url.protocol));
+  if (wrong) {
+    read.issue('REDIS_URL', `must list redis: or rediss: URLs only (got a ${wrong.protocol} URL)`);
+    return '';
+  }
+  if (parsed.some((url) => !['', '/', '/0'].includes(url.pathname))) {
+    read.issue('REDIS_URL', 'must name no database other than 0 when REDIS_CLUSTER is true');
+    return '';
+  }
+  const access = (url: URL) => [url.protocol, url.username, url.password].join(' ');
+  if (parsed.some((url) => access(url) !== access(first))) {
+    read.issue('REDIS_URL', 'must give every cluster node the same scheme and credentials');
+    return '';
+  }
+  return urls.join(',');
 }
 
 /** `support@example.com` or `AlmaCare Support <support@example.com>`. */
