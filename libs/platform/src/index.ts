@@ -40,5 +40,5 @@ export * from './http/request-body';
 export * from './idempotency/canonical-json';
 export * from './idempotency/idempotency.migrations';
 export * from './idempotency/idempotency.store';
-export * from './idempotency/idempotency.interceptor';
+export * from './idempotency/idempotency.guard';
 export * from './idempotency/idempotency.module';

@@ -9,6 +9,8 @@ export const ENGINE_CONFIG = 'ENGINE_CONFIG';
 export const SUPPORT_POLICY = 'SUPPORT_POLICY';
 /** Injection token of the LoadedPolicy: the current policy with its document text and hash. */
 export const SUPPORT_POLICY_SOURCE = 'SUPPORT_POLICY_SOURCE';
+/** Injection token of the engine's pino logger (what `requestLogging` writes request lines to). */
+export const ENGINE_LOGGER = 'ENGINE_LOGGER';
 
 /**
  * What both programs share, loaded before Nest starts (so a mistake stops start-up with one
@@ -19,18 +21,17 @@ export const SUPPORT_POLICY_SOURCE = 'SUPPORT_POLICY_SOURCE';
 @Module({})
 export class PlatformModule {
   static forRoot(startup: EngineStartup): DynamicModule {
+    const logger = startup.logger ?? createEngineLogger(startup.config.logLevel);
     return {
       module: PlatformModule,
-      imports: [
-        engineLoggerModule(startup.logger ?? createEngineLogger(startup.config.logLevel)),
-        MetricsModule,
-      ],
+      imports: [engineLoggerModule(logger), MetricsModule],
       providers: [
+        { provide: ENGINE_LOGGER, useValue: logger },
         { provide: ENGINE_CONFIG, useValue: startup.config },
         { provide: SUPPORT_POLICY, useValue: startup.policy.policy },
         { provide: SUPPORT_POLICY_SOURCE, useValue: startup.policy },
       ],
-      exports: [ENGINE_CONFIG, SUPPORT_POLICY, SUPPORT_POLICY_SOURCE],
+      exports: [ENGINE_CONFIG, SUPPORT_POLICY, SUPPORT_POLICY_SOURCE, ENGINE_LOGGER],
     };
   }
 }

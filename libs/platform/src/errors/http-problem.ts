@@ -79,12 +79,4 @@ export class HttpProblem extends HttpException {
     this.body = body;
     this.headers = options.headers ?? {};
   }
-
-  /** A problem document written before (e.g. an idempotent replay), answered again unchanged. */
-  static fromBody(body: ProblemBody, headers: Readonly<Record<string, string>> = {}): HttpProblem {
-    const { status, code, detail, title } = body;
-    const details: Record<string, unknown> = { ...body };
-    for (const member of ['type', 'title', 'status', 'detail', 'code']) delete details[member];
-    return new HttpProblem(status, code, detail, { details, headers, title });
-  }
 }

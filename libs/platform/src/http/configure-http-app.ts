@@ -1,8 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
 import type { EngineConfig } from '../config/engine-config';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { createValidationPipe } from '../errors/validation.pipe';
+import { requestLogging } from '../logging/request-logging';
+import { ENGINE_LOGGER } from '../platform.module';
 import { configureRequestBodies, type RawBodyType } from './request-body';
 
 export interface HttpAppOptions {
@@ -29,6 +32,8 @@ export function configureHttpApp(
   options: HttpAppOptions = {},
 ): void {
   app.disable('x-powered-by');
+  // First: every later step, a refused body included, answers with the correlation id.
+  app.use(requestLogging(engineLogger(app)));
   configureRequestBodies(
     app,
     options.jsonLimitBytes ?? DEFAULT_JSON_LIMIT_BYTES,
@@ -52,4 +57,13 @@ export function configureHttpApp(
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],
   });
+}
+
+/** The engine's pino logger, or null in an app built without PlatformModule (some tests). */
+function engineLogger(app: NestExpressApplication): Logger | null {
+  try {
+    return app.get<string, Logger>(ENGINE_LOGGER, { strict: false });
+  } catch {
+    return null;
+  }
 }

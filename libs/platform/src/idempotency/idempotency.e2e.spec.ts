@@ -172,6 +172,19 @@ describe.each(['sqlite', 'postgres'] as const)('Idempotency-Key on %s', (kind) =
     }
   });
 
+  it('authenticates before it claims: a key without a token is 401 and leaves the key free', async () => {
+    const anonymous = await fetch(`${base}/counters/c12/increments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `k-${kind}-12` },
+      body: JSON.stringify({ by: 1 }),
+    });
+    expect(anonymous.status).toBe(401);
+    const first = await post('/counters/c12/increments', { by: 1 }, `k-${kind}-12`);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(runs.increments).toBe(1);
+  });
+
   it('runs every request without a key', async () => {
     await post('/counters/c6/increments', { by: 1 }, null);
     await post('/counters/c6/increments', { by: 1 }, null);

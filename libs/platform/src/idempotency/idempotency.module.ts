@@ -1,19 +1,20 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import type { SqlDatabase } from '../database/sql-database';
 import { SQL_DATABASE } from '../database/sql-database.module';
 import {
   DEFAULT_IDEMPOTENCY_OPTIONS,
   IDEMPOTENCY_OPTIONS,
-  IdempotencyInterceptor,
+  IdempotencyGuard,
   type IdempotencyOptions,
-} from './idempotency.interceptor';
+} from './idempotency.guard';
 import { IDEMPOTENCY_MIGRATIONS } from './idempotency.migrations';
 import { IdempotencyStore } from './idempotency.store';
 
 /**
- * Idempotency-Key for every POST, PATCH and DELETE of the app (a global interceptor), kept in
- * the read store (SQL_DATABASE, from the global SqlDatabaseModule). Migrates its table on start.
+ * Idempotency-Key for every POST, PATCH and DELETE of the app (a global guard: import this
+ * module after AuthModule, whose guard must run first), kept in the read store (SQL_DATABASE, from
+ * the global SqlDatabaseModule). Migrates its table on start.
  */
 @Module({
   providers: [
@@ -23,7 +24,7 @@ import { IdempotencyStore } from './idempotency.store';
       useFactory: (database: SqlDatabase) => new IdempotencyStore(database),
     },
     { provide: IDEMPOTENCY_OPTIONS, useValue: DEFAULT_IDEMPOTENCY_OPTIONS },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    { provide: APP_GUARD, useClass: IdempotencyGuard },
   ],
 })
 export class IdempotencyModule implements OnModuleInit {

@@ -1,13 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule, Logger as PinoNestLogger, type Params } from 'nestjs-pino';
+import { LoggerModule, Logger as PinoNestLogger } from 'nestjs-pino';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { LogLevel } from '../config/engine-config';
-import { CORRELATION_ID_HEADER, correlationIdFromHeaders } from './correlation-id';
-
-/** Paths whose requests are not logged one by one (probes and scrapers call them all day). */
-const QUIET_PATHS = /^\/(?:health\/|metrics(?:$|\?))/;
 
 /**
  * The engine's pino logger: JSON lines at LOG_LEVEL, to `destination` or standard output (written
@@ -21,35 +15,13 @@ export function createEngineLogger(level: LogLevel, destination?: DestinationStr
 }
 
 /**
- * nestjs-pino for both programs: Nest's own log lines go through pino, and every HTTP request
- * gets a correlation id (`X-Correlation-Id` or `X-Request-Id` when well formed, else a new UUID),
- * echoed in the response's `X-Correlation-Id` and bound to every line logged while serving it.
+ * nestjs-pino for both programs: Nest's own log lines (`new Logger(context)`) go through pino.
+ * Requests are given their correlation id and logged by `requestLogging` (the first middleware of
+ * an HTTP app) instead of pino-http, whose child logger and async context per request took about a
+ * third of a command's CPU time (bench/README.md): nestjs-pino's middleware is mounted on no route.
  */
 export function engineLoggerModule(logger: Logger): DynamicModule {
-  const params: Params = {
-    pinoHttp: {
-      logger,
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'correlationId' },
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const id = correlationIdFromHeaders(request.headers) ?? randomUUID();
-        response.setHeader(CORRELATION_ID_HEADER, id);
-        return id;
-      },
-      // Only what identifies the request: headers carry tokens, bodies carry customer data.
-      serializers: {
-        req: (request: { method?: string; url?: string }) => ({
-          method: request.method,
-          url: request.url?.split('?')[0],
-        }),
-        res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
-      },
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : 'info',
-      autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
-    },
-  };
-  return LoggerModule.forRoot(params);
+  return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] });
 }
 
 /**

@@ -3,16 +3,14 @@ import {
   Injectable,
   Logger,
   SetMetadata,
-  type CallHandler,
+  type CanActivate,
   type ExecutionContext,
-  type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { defer, lastValueFrom, type Observable } from 'rxjs';
-import type { AuthenticatedRequest } from '../auth/auth.decorators';
-import { HttpProblem, type ProblemBody } from '../errors/http-problem';
-import { toProblem } from '../errors/problem-mapping';
+import { IS_PUBLIC, type AuthenticatedRequest } from '../auth/auth.decorators';
+import { HttpProblem } from '../errors/http-problem';
+import { correlationIdOf } from '../logging/correlation-id';
 import { canonicalJson, sha256 } from './canonical-json';
 import { IdempotencyStore, type IdempotencyScope, type StoredAnswer } from './idempotency.store';
 
@@ -38,8 +36,10 @@ export const DEFAULT_IDEMPOTENCY_OPTIONS: IdempotencyOptions = {
 const METHODS = new Set(['POST', 'PATCH', 'DELETE']);
 const VALID_KEY = /^[\x20-\x7E]{1,255}$/;
 /** Response headers that are part of the answer and replayed with it. */
-const KEPT_HEADERS = ['etag', 'location'];
+const KEPT_HEADERS = ['content-type', 'etag', 'location', 'retry-after', 'www-authenticate'];
 const PURGE_EVERY_MS = 10 * 60 * 1000;
+/** Refusals that may pass on their own: the key is freed, so a retry runs again. */
+const TRANSIENT = new Set([408, 409, 429]);
 
 /** Route metadata: top-level answer fields never written to the idempotency store. */
 export const IDEMPOTENT_ANSWER_OMITS = 'idempotency:omit';
@@ -51,11 +51,29 @@ export const IDEMPOTENT_ANSWER_OMITS = 'idempotency:omit';
 export const IdempotentAnswerOmits = (...fields: string[]): MethodDecorator =>
   SetMetadata(IDEMPOTENT_ANSWER_OMITS, fields);
 
-const withoutFields = (value: unknown, fields: readonly string[]): unknown => {
-  if (fields.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value))
-    return value;
-  return Object.fromEntries(Object.entries(value).filter(([field]) => !fields.includes(field)));
-};
+/**
+ * Thrown by the guard for a request whose key already has an answer: the exception filter sends
+ * that stored answer as it is, with `Idempotent-Replayed: true`.
+ */
+export class IdempotentReplay extends Error {
+  constructor(readonly answer: StoredAnswer) {
+    super('idempotent replay');
+    this.name = 'IdempotentReplay';
+  }
+
+  send(response: Response): void {
+    const { answer } = this;
+    for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+    response.setHeader('Idempotent-Replayed', 'true');
+    if (!response.hasHeader('content-type')) {
+      // Answers stored before the content type was kept with them.
+      response.type(answer.outcome === 'problem' ? 'application/problem+json' : 'application/json');
+    }
+    response.status(answer.status);
+    if (answer.body === null) response.end();
+    else response.send(answer.body);
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,9 +82,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * is stored (a refusal too); a repeat with the same body gets that answer again (header
  * `Idempotent-Replayed: true`) and runs nothing; another body is 422 `idempotency-key-reused`;
  * a repeat while the first runs waits for it. Keys are scoped to the caller and the route.
+ *
+ * A guard, the last of the app's guards (after authentication, so the caller is known): it claims
+ * the key, and the answer is caught on its way out (`response.send`, which every answer of an
+ * express app ends in, a refusal written by the exception filter included) and stored before it
+ * is sent. Requests without a key pass at the cost of a header lookup: an interceptor would
+ * wrap every request of the app in Nest's observable chain instead.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class IdempotencyGuard implements CanActivate {
   private readonly logger = new Logger('Idempotency');
   private lastPurge = 0;
 
@@ -76,27 +100,33 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (!METHODS.has(request.method) || key === undefined) return next.handle();
-    const response = context.switchToHttp().getResponse<Response>();
+    if (key === undefined || !METHODS.has(request.method)) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (!request.actor && !this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      // Keys are scoped to the caller: without one, two callers' answers could be mixed up.
+      throw new Error('IdempotencyGuard ran before the caller was authenticated (guard order)');
+    }
     const omitted =
       this.reflector.get<readonly string[] | undefined>(
         IDEMPOTENT_ANSWER_OMITS,
         context.getHandler(),
       ) ?? [];
-    return defer(() => this.once(String(key), request, response, next, omitted));
+    const response = context.switchToHttp().getResponse<Response>();
+    await this.claim(String(key), request, response, omitted);
+    return true;
   }
 
-  private async once(
+  /** Returns once the key is this request's; throws the stored answer or a refusal otherwise. */
+  private async claim(
     key: string,
     request: AuthenticatedRequest,
     response: Response,
-    next: CallHandler,
     omitted: readonly string[],
-  ): Promise<unknown> {
+  ): Promise<void> {
     if (!VALID_KEY.test(key) || key.trim() === '') {
       throw new HttpProblem(
         400,
@@ -111,7 +141,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     for (;;) {
       const now = Date.now();
       if (await this.store.claim(id, fingerprint, now, this.options.retentionMs)) {
-        return this.run(id, response, next, omitted);
+        return this.storeAnswerOf(id, request, response, omitted);
       }
       const record = await this.store.find(id, now);
       if (!record) {
@@ -126,10 +156,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           'This Idempotency-Key was used for a different request; use a new key for a new request.',
         );
       }
-      if (record.state === 'done') return replay(record.answer, response);
+      if (record.state === 'done') throw new IdempotentReplay(record.answer);
       const staleBefore = now - this.options.leaseMs;
       if (record.updatedAt < staleBefore && (await this.store.takeOver(id, staleBefore, now))) {
-        return this.run(id, response, next, omitted);
+        return this.storeAnswerOf(id, request, response, omitted);
       }
       if (now >= deadline) {
         throw new HttpProblem(
@@ -142,52 +172,36 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async run(
+  /**
+   * Holds the request's answer until it is settled: a success (2xx, 3xx) or a lasting refusal
+   * (4xx but 408, 409, 429) is stored, then sent; a fault or a transient refusal frees the key, so
+   * a retry runs again. Should the store fail, the answer is sent anyway (the request did happen):
+   * a retry waits for the lease and then runs again.
+   */
+  private storeAnswerOf(
     id: IdempotencyScope,
+    request: Request,
     response: Response,
-    next: CallHandler,
     omitted: readonly string[],
-  ): Promise<unknown> {
-    let value: unknown;
-    try {
-      value = await lastValueFrom(next.handle(), { defaultValue: undefined });
-    } catch (error) {
-      await this.settleFailure(id, error);
-      throw error;
-    }
-    const answer: StoredAnswer = {
-      outcome: 'response',
-      status: response.statusCode,
-      body: value === undefined ? null : JSON.stringify(withoutFields(value, omitted)),
-      headers: keptHeaders(response),
+  ): void {
+    const send = response.send;
+    response.send = (body?: unknown): Response => {
+      response.send = send;
+      const status = response.statusCode;
+      const settled =
+        status >= 500 || TRANSIENT.has(status)
+          ? this.store.release(id)
+          : this.store.complete(id, answerOf(response, body, omitted), Date.now());
+      settled
+        .catch((error: unknown) => {
+          this.logger.error(
+            { correlationId: correlationIdOf(request) },
+            `could not settle an idempotent request: ${String(error)}`,
+          );
+        })
+        .finally(() => send.call(response, body));
+      return response;
     };
-    await this.store.complete(id, answer, Date.now()).catch((error: unknown) => {
-      // The request did happen: answer it. A retry will wait for the lease, then run again.
-      this.logger.error(`could not store the answer of an idempotent request: ${String(error)}`);
-    });
-    return value;
-  }
-
-  /** A refusal (4xx) is the answer to keep; a fault or a transient conflict frees the key. */
-  private async settleFailure(id: IdempotencyScope, error: unknown): Promise<void> {
-    const problem = toProblem(error);
-    const transient = problem.status === 408 || problem.status === 409 || problem.status === 429;
-    try {
-      if (problem.status >= 400 && problem.status < 500 && !transient) {
-        const body = JSON.stringify(problem.body);
-        const answer: StoredAnswer = {
-          outcome: 'problem',
-          status: problem.status,
-          body,
-          headers: problem.headers,
-        };
-        await this.store.complete(id, answer, Date.now());
-      } else {
-        await this.store.release(id);
-      }
-    } catch (storeError) {
-      this.logger.error(`could not settle an idempotent request: ${String(storeError)}`);
-    }
   }
 
   private purgeNowAndThen(): void {
@@ -200,14 +214,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-function replay(answer: StoredAnswer, response: Response): unknown {
-  const headers = { ...answer.headers, 'Idempotent-Replayed': 'true' };
-  if (answer.outcome === 'problem') {
-    throw HttpProblem.fromBody(JSON.parse(answer.body ?? '{}') as ProblemBody, headers);
+/** The answer as sent: its status, its body as text (without the omitted fields), its headers. */
+function answerOf(response: Response, body: unknown, omitted: readonly string[]): StoredAnswer {
+  const status = response.statusCode;
+  let text: string | null =
+    body === undefined || body === null
+      ? null
+      : Buffer.isBuffer(body)
+        ? body.toString('utf8')
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+  if (text !== null && omitted.length > 0 && status < 400) text = withoutFields(text, omitted);
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = response.getHeader(name);
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
-  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-  response.status(answer.status);
-  return answer.body === null ? undefined : JSON.parse(answer.body);
+  return { outcome: status >= 400 ? 'problem' : 'response', status, body: text, headers };
+}
+
+/** A JSON object's text without these top-level fields; any other text as it is. */
+function withoutFields(text: string, fields: readonly string[]): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return text;
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(value).filter(([field]) => !fields.includes(field))),
+  );
 }
 
 /** The caller, the method, the route's pattern and its parameters. */
@@ -227,13 +265,4 @@ function fingerprintOf(request: Request): string {
   const body: unknown = request.body;
   const content = Buffer.isBuffer(body) ? { raw: sha256(body) } : { json: body ?? null };
   return sha256(canonicalJson({ ...content, ifMatch: request.headers['if-match'] ?? null }));
-}
-
-function keptHeaders(response: Response): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const name of KEPT_HEADERS) {
-    const value = response.getHeader(name);
-    if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return kept;
 }
