@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@engine/domain';
 import { WrongExpectedVersionError } from './event-store.errors';
+import type { EventStore } from './event-store.port';
 import {
   counterDecider,
   type EventStoreContractSubject,
@@ -207,7 +208,7 @@ export function describeCommandContract(current: Current): void {
       expect(await subject.store.readStream(stream)).toHaveLength(5);
     });
 
-    it('racing processes with warm caches: the loser re-reads and every increment counts once', async () => {
+    it('racing processes with warm caches: the losers re-read and every increment counts once', async () => {
       const { subject, prefix: p } = current();
       const stream = `${p}-race`;
       const caches = [0, 1, 2, 3].map(() => new StreamStateCache<{ total: number }>());
@@ -218,11 +219,27 @@ export function describeCommandContract(current: Current): void {
       for (const [i, cache] of caches.entries())
         await processWith(subject.store, cache).run(stream, 0, `warm-${i}`);
       expect(caches.map((cache) => cache.get(stream)?.version)).toEqual([1n, 1n, 1n, 1n]);
-      const racing = withRacingReads(subject.store, 4);
-      const procs = caches.map((cache) => processWith(racing, cache));
+      // All four decide on their cached state and append at version 1 at once: one append wins,
+      // the others are refused by the version check and go back to the stream.
+      let refused = 0;
+      const { store } = subject;
+      const counting: EventStore = {
+        append: (...args) =>
+          store.append(...args).catch((error: unknown) => {
+            refused += 1;
+            throw error;
+          }),
+        readStream: (...args) => store.readStream(...args),
+        readAll: (...args) => store.readAll(...args),
+        subscribe: (...args) => store.subscribe(...args),
+        ping: () => store.ping(),
+        close: () => store.close(),
+      };
+      const procs = caches.map((cache) => processWith(counting, cache));
       const results = await Promise.all(
         procs.map((proc, i) => proc.run(stream, 10 ** (i + 1), `race-${i}`)),
       );
+      expect(refused).toBeGreaterThanOrEqual(3);
       expect(results.map((result) => result.version).sort()).toEqual([2n, 3n, 4n, 5n]);
       const last = results.find((result) => result.version === 5n);
       expect(last?.state).toEqual({ total: 11111 });
@@ -278,6 +295,44 @@ export function describeCommandContract(current: Current): void {
       expect(result.replayed).toBeUndefined();
       expect([result.version, result.state]).toEqual([3n, { total: 7 }]);
       expect(await proc.run(stream, 4, 'fresh')).toMatchObject({ replayed: true, version: 3n });
+    });
+
+    it('decides again on the stream when the cached state refuses or does nothing', async () => {
+      const { subject, prefix: p } = current();
+      const stream = `${p}-gated`;
+      const cache = new StreamStateCache<{ total: number }>();
+      type Verdict = 'refuse' | 'nothing' | 'append';
+      const gated = (rule: (total: number) => Verdict): typeof counterDecider => ({
+        ...counterDecider,
+        decide: (command, state) => {
+          const verdict = rule(state.total);
+          if (verdict === 'refuse') throw new DomainError('too-early', 'not yet');
+          return verdict === 'nothing' ? [] : counterDecider.decide(command, state);
+        },
+      });
+      const here = (decider: typeof counterDecider, by: number, commandId: string) =>
+        handleCommand(subject.store, stream, decider, increment(by), {
+          commandId,
+          stateCache: cache,
+        });
+      const elsewhere = (by: number, commandId: string) =>
+        handleCommand(subject.store, stream, counterDecider, increment(by), { commandId });
+      await here(counterDecider, 1, 'here-1'); // cached: version 1, total 1
+      await elsewhere(10, 'elsewhere-1'); // the stream: version 2, total 11
+      // Refused on the cached state (1 < 10), accepted on the stream's (11).
+      const refusesBelowTen = gated((total) => (total < 10 ? 'refuse' : 'append'));
+      expect(await here(refusesBelowTen, 1, 'here-2')).toMatchObject({
+        version: 3n,
+        state: { total: 12 },
+      });
+      await elsewhere(10, 'elsewhere-2'); // version 4, total 22
+      // Nothing to do on the cached state (12 < 20), an increment on the stream's (22).
+      const waitsForTwenty = gated((total) => (total < 20 ? 'nothing' : 'append'));
+      expect(await here(waitsForTwenty, 1, 'here-3')).toMatchObject({
+        version: 5n,
+        state: { total: 23 },
+      });
+      expect(await subject.store.readStream(stream)).toHaveLength(5);
     });
   });
 

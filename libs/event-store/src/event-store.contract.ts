@@ -146,15 +146,19 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
       it('re-appending the same batch writes nothing and returns the original result, whatever expected says', async () => {
         const batch = [newEvent('thing.created', { n: 1 }), newEvent('thing.renamed', { n: 2 })];
         const first = await subject.store.append(`${p}-a`, batch, 'no-stream');
+        expect(first.replayed).toBeUndefined();
         await subject.store.append(`${p}-a`, [newEvent('later')], 2n);
+        const replayed = { ...first, replayed: true };
         for (const expected of ['no-stream', 'any', 0n, 2n, 3n] as const) {
-          await expect(subject.store.append(`${p}-a`, batch, expected)).resolves.toEqual(first);
+          await expect(subject.store.append(`${p}-a`, batch, expected)).resolves.toEqual(replayed);
         }
         const retried = batch.map((event) => ({
           ...event,
           metadata: metadata({ occurredAt: '2025-03-04T10:00:05.000Z' }),
         }));
-        await expect(subject.store.append(`${p}-a`, retried, 'no-stream')).resolves.toEqual(first);
+        await expect(subject.store.append(`${p}-a`, retried, 'no-stream')).resolves.toEqual(
+          replayed,
+        );
         expect((await subject.store.readStream(`${p}-a`)).map((e) => e.type)).toEqual([
           'thing.created',
           'thing.renamed',

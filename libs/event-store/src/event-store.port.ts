@@ -49,6 +49,8 @@ export interface AppendResult {
   readonly nextVersion: bigint;
   /** Global positions of the batch's events, in batch order. */
   readonly positions: readonly bigint[];
+  /** Set when the whole batch was already recorded (an idempotent replay): nothing was written. */
+  readonly replayed?: true;
 }
 
 export interface ReadStreamOptions {

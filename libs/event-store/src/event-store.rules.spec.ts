@@ -110,6 +110,7 @@ describe('replayedResult', () => {
     expect(replayedResult('s', retried, originals)).toEqual({
       nextVersion: 4n,
       positions: [40n, 41n],
+      replayed: true,
     });
   });
 

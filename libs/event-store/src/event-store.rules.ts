@@ -96,7 +96,7 @@ export function replayedResult(
     (max, event) => (event.version > max ? event.version : max),
     0n,
   );
-  return { nextVersion, positions: originals.map((event) => event.position) };
+  return { nextVersion, positions: originals.map((event) => event.position), replayed: true };
 }
 
 /** Serialises `value` as stored (undefined becomes null); throws TypeError when it is not JSON. */

@@ -5,7 +5,7 @@ import {
   EventStoreError,
   WrongExpectedVersionError,
 } from './event-store.errors';
-import type { EventStore, NewEvent, RecordedEvent } from './event-store.port';
+import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port';
 import { commandObserverOf, failedOutcome } from './command-observer';
 import { eventIdFingerprint, type StreamStateCache } from './stream-state-cache';
 
@@ -74,8 +74,10 @@ function appendedBy(
  * The one command path: read the stream, fold, decide, append at the version read. A concurrent
  * write makes the append fail; the command is then decided again on the new state (bounded, with
  * jittered backoff). A DomainError from `decide` propagates as is. The store's command observer,
- * if any (metrics), hears how it ended. With a `stateCache`, "read the stream" is "read the
- * events after the cached state"; a failed append drops the stream's entry, so the retry reads
+ * if any (metrics), hears how it ended. With a `stateCache`, a command without an expected version
+ * is first decided on the cached state and appended at the cached version without reading at all
+ * (`appendOnCachedState`); otherwise, or when that cannot be trusted, "read the stream" is "read
+ * the events after the cached state"; a failed append drops the stream's entry, so the retry reads
  * the whole stream.
  */
 export async function handleCommand<C extends Command, E extends DomainEvent, S>(
@@ -186,6 +188,34 @@ async function decideAndAppend<C extends Command, E extends DomainEvent, S>(
   const cache = options.stateCache;
   const eventId = (index: number) => deriveEventId(streamId, options.commandId, index);
   const reader = decider as unknown as Decider<Command, E, S>;
+  const newEvents = (decided: readonly E[]): NewEvent[] => {
+    const metadata = {
+      occurredAt: command.meta.now,
+      actor: command.meta.actor,
+      correlationId: options.correlationId ?? options.commandId,
+      causationId: options.causationId ?? options.commandId,
+      commandId: options.commandId,
+      commandType: command.type,
+    };
+    return decided.map((event, index) => ({
+      id: eventId(index),
+      type: event.type,
+      data: event.data,
+      metadata,
+    }));
+  };
+  if (cache && options.expectedVersion === undefined) {
+    const appended = await appendOnCachedState(
+      store,
+      streamId,
+      decider,
+      command,
+      cache,
+      eventId,
+      newEvents,
+    );
+    if (appended) return appended;
+  }
   for (let attempt = 0; ; attempt += 1) {
     const read = cache
       ? await readThroughCache(store, streamId, reader, eventId, cache)
@@ -199,20 +229,7 @@ async function decideAndAppend<C extends Command, E extends DomainEvent, S>(
     }
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { state, version, events: [] };
-    const metadata = {
-      occurredAt: command.meta.now,
-      actor: command.meta.actor,
-      correlationId: options.correlationId ?? options.commandId,
-      causationId: options.causationId ?? options.commandId,
-      commandId: options.commandId,
-      commandType: command.type,
-    };
-    const batch: NewEvent[] = decided.map((event, index) => ({
-      id: eventId(index),
-      type: event.type,
-      data: event.data,
-      metadata,
-    }));
+    const batch = newEvents(decided);
     try {
       const { nextVersion, positions } = await store.append(
         streamId,
@@ -243,4 +260,64 @@ async function decideAndAppend<C extends Command, E extends DomainEvent, S>(
       await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     }
   }
+}
+
+/**
+ * The fast path of a warm cache, without reading the stream first: decide on the cached state and
+ * append at the cached version. The append's expected-version check makes that exact: it succeeds
+ * only if the stream is still at that version, so the decision was taken on the current state.
+ * Undefined sends the command down the reading path, which then decides on what the store holds:
+ * when the cached state may be behind (the append met a newer version, or the decision was a
+ * refusal or nothing to do, either of which a newer state could change), when the command id may
+ * have run before (its first event id's fingerprint is in the entry), or when the store says the
+ * batch was already recorded (another process ran this command id: the replay's answer is read
+ * from the stream). Not taken with an expected version (If-Match), which is checked against the
+ * stream as read.
+ */
+async function appendOnCachedState<C extends Command, E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  cache: StreamStateCache<S>,
+  eventId: (index: number) => string,
+  newEvents: (decided: readonly E[]) => NewEvent[],
+): Promise<CommandResult<S> | undefined> {
+  const cached = cache.get(streamId);
+  if (!cached || cached.version === 0n) return undefined;
+  if (cached.eventIds.has(eventIdFingerprint(eventId(0)))) return undefined;
+  let decided: readonly E[];
+  try {
+    decided = decider.decide(command, cached.state);
+  } catch {
+    return undefined;
+  }
+  if (decided.length === 0) return undefined;
+  const batch = newEvents(decided);
+  let appended: AppendResult;
+  try {
+    appended = await store.append(streamId, batch, cached.version);
+  } catch (error) {
+    cache.delete(streamId);
+    if (error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError)
+      return undefined;
+    throw error;
+  }
+  if (appended.replayed) {
+    cache.delete(streamId);
+    return undefined;
+  }
+  const { nextVersion, positions } = appended;
+  const first = cached.version + 1n;
+  const events = batch.map((event, index) => ({
+    ...event,
+    streamId,
+    version: first + BigInt(index),
+    position: positions[index],
+  }));
+  const state = decided.reduce(decider.evolve, cached.state);
+  const eventIds = new Set(cached.eventIds);
+  for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
+  cache.set(streamId, { version: nextVersion, state, eventIds });
+  return { state, version: nextVersion, events };
 }
