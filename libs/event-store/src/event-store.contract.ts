@@ -8,6 +8,7 @@ import { describeCommandContract } from './event-store-commands.contract';
 import {
   type EventStoreContractFactory,
   type EventStoreContractSubject,
+  eventually,
   expectStrictlyIncreasing,
   metadata,
   newEvent,
@@ -189,6 +190,50 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
           EventIdConflictError,
         );
         expect(await subject.store.readStream(`${p}-b`)).toEqual([]);
+      });
+
+      it('appends sent at once get each their own answer, in one stream order', async () => {
+        const s = (n: number) => `${p}-together-${n}`;
+        await subject.store.append(s(1), [newEvent('one')], 'no-stream');
+        const recorded = [newEvent('two')];
+        const first = await subject.store.append(s(2), recorded, 'no-stream');
+        const shared = newEvent('shared');
+        const answers = await Promise.allSettled([
+          subject.store.append(s(1), [newEvent('a'), newEvent('b')], 1n),
+          subject.store.append(s(2), recorded, 'no-stream'),
+          subject.store.append(s(3), [newEvent('c')], 5n),
+          subject.store.append(s(4), [newEvent('d')], 'no-stream'),
+          subject.store.append(s(5), [], 'any'),
+          subject.store.append(s(1), [newEvent('e')], 1n),
+          subject.store.append(s(6), [shared], 'no-stream'),
+          subject.store.append(s(7), [shared], 'no-stream'),
+        ]);
+        const [grown, replay, wrong, fresh, empty, stale, ...sharing] = answers;
+        expect(grown).toMatchObject({ status: 'fulfilled', value: { nextVersion: 3n } });
+        expect(replay).toEqual({ status: 'fulfilled', value: { ...first, replayed: true } });
+        expect(wrong).toMatchObject({ status: 'rejected', reason: { expected: 5n, actual: 0n } });
+        expect((wrong as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+        expect(fresh).toMatchObject({ status: 'fulfilled', value: { nextVersion: 1n } });
+        expect(empty).toMatchObject({ status: 'fulfilled', value: { positions: [] } });
+        // Two appends at version 1 of one stream: one of them finds it moved on.
+        expect((stale as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+        if (subject.globalEventIds !== false) {
+          // One id for two streams at once: the first to be written keeps it, the other is refused.
+          expect(sharing.map((answer) => answer.status).sort()).toEqual(['fulfilled', 'rejected']);
+          const refused = sharing.find((answer) => answer.status === 'rejected');
+          expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(EventIdConflictError);
+        }
+        expect((await subject.store.readStream(s(1))).map((e) => [e.version, e.type])).toEqual([
+          [1n, 'one'],
+          [2n, 'a'],
+          [3n, 'b'],
+        ]);
+        expect(await subject.store.readStream(s(3))).toEqual([]);
+        const written = await eventually(
+          () => subject.store.readAll(0n, 10_000),
+          (events) => events.some((event) => event.type === 'd'),
+        );
+        expectStrictlyIncreasing(written.map((event) => event.position));
       });
 
       it('ids are compared case-insensitively and recorded in lowercase', async () => {

@@ -26,7 +26,9 @@ import { startPollingSubscription, SubscriptionRegistry } from './polling-subscr
 import { mapPostgresError, violatedConstraint } from './postgres-event-store.errors';
 import { AppendListener } from './postgres-event-store.listener';
 import {
+  appendBatch,
   appendEvents,
+  type AppendOutcome,
   type Query,
   selectCurrentVersion,
   selectFeedPage,
@@ -67,8 +69,10 @@ export interface PostgresEventStoreOptions {
  * the horizon: readStream sees every committed event, and appends to one stream are serialised by a
  * transaction advisory lock on the stream id, checked, then inserted (the unique (stream_id,
  * version) constraint is the last line of defence). Appends NOTIFY in their transaction; the
- * subscriptions listen and also poll. An append is that one statement in its own transaction: one
- * round trip to the server.
+ * subscriptions listen and also poll. An append is one statement in its own transaction: one
+ * round trip to the server; the appends to different streams queued in one event loop turn share
+ * that statement and transaction (`append_batch`, the same rules per append), so concurrent
+ * commands share commits.
  */
 export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
@@ -77,6 +81,10 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: AppendListener;
   private readonly appendLock: { classId: number; name: string; channel: string };
   private readonly appendFunction: string;
+  private readonly batchFunction: string;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -88,6 +96,7 @@ export class PostgresEventStore implements EventStore {
     this.channel = `event_store_${schema}`.slice(0, 63);
     this.appendLock = { classId: LOCK_CLASS.append, name: schema, channel: this.channel };
     this.appendFunction = `${quoteSchema(schema)}.append_events`;
+    this.batchFunction = `${quoteSchema(schema)}.append_batch`;
     this.listener = new AppendListener(
       { connectionString: options.connectionString },
       this.channel,
@@ -122,9 +131,103 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     const batch = normaliseBatch(streamId, events);
+    if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
+    // The test seam wraps one append in a transaction of its own: no grouping.
+    if (this.options.beforeCommit) return this.track(this.appendOne({ streamId, batch, expected }));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, batch, expected, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  /**
+   * Sends the appends queued in this event loop turn: appends to different streams share one
+   * statement and one transaction (`append_batch`: one round trip, one commit), at most
+   * MAX_GROUP each; a second append to a stream already in a group goes in another group, sent
+   * alongside. A group whose statement fails as a whole is answered StoreUnavailableError when
+   * the database is away, else (an id recorded concurrently under another stream) sent again one
+   * append at a time, so each append gets its own answer.
+   */
+  private flush(): void {
+    this.flushScheduled = false;
+    const groups: Array<{ streams: Set<string>; appends: PendingAppend[] }> = [];
+    for (const append of this.pending) {
+      let group = groups.find(
+        (candidate) =>
+          !candidate.streams.has(append.streamId) && candidate.appends.length < MAX_GROUP,
+      );
+      if (!group) {
+        group = { streams: new Set(), appends: [] };
+        groups.push(group);
+      }
+      group.streams.add(append.streamId);
+      group.appends.push(append);
+    }
+    this.pending = [];
+    for (const { appends } of groups) {
+      if (appends.length === 1) {
+        const [only] = appends;
+        void this.track(this.appendOne(only)).then(only.resolve, only.reject);
+        continue;
+      }
+      void this.track(
+        this.appendGroup(appends).catch(async (error: unknown) => {
+          const failure = mapPostgresError(error);
+          if (failure instanceof StoreUnavailableError) {
+            // Unavailable for one is unavailable for all: answer at once, without a retry each.
+            for (const append of appends) append.reject(failure);
+            return;
+          }
+          await Promise.all(
+            appends.map((append) => this.appendOne(append).then(append.resolve, append.reject)),
+          );
+        }),
+      );
+    }
+  }
+
+  /** Several appends in one `append_batch` statement; each promise settles with its own answer. */
+  private async appendGroup(appends: readonly PendingAppend[]): Promise<void> {
     const client = await this.client();
     const query: Query = (text, values, name) => client.query({ text, values, name });
-    // Without the test seam an append is one statement, its own transaction (one round trip).
+    let outcomes: AppendOutcome[];
+    let broken: Error | undefined;
+    try {
+      outcomes = await appendBatch(
+        query,
+        this.batchFunction,
+        this.appendLock,
+        appends.map(({ streamId, batch, expected }) => ({
+          streamId,
+          batch,
+          expected: expectedForSql(expected),
+        })),
+      );
+    } catch (error) {
+      await this.releaseAppendLock(client).catch((failure: Error) => (broken = failure));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    let written = false;
+    appends.forEach((append, index) => {
+      const outcome = outcomes[index];
+      written ||= outcome.kind === 'appended';
+      try {
+        append.resolve(resultOf(outcome, append));
+      } catch (error) {
+        append.reject(error);
+      }
+    });
+    if (written) this.listener.notifyLocal();
+  }
+
+  /** One append, one statement (`append_events`); with the test seam, in a transaction of its own. */
+  private async appendOne({ streamId, batch, expected }: AppendRequest): Promise<AppendResult> {
+    const client = await this.client();
+    const query: Query = (text, values, name) => client.query({ text, values, name });
     const seam = this.options.beforeCommit;
     let broken: Error | undefined;
     let statementFailed = false;
@@ -141,18 +244,7 @@ export class PostgresEventStore implements EventStore {
         statementFailed = true;
         throw error;
       });
-      let result: AppendResult;
-      if (outcome.kind === 'appended') {
-        result = {
-          nextVersion: outcome.current + BigInt(batch.length),
-          positions: outcome.positions,
-        };
-      } else {
-        const replay =
-          outcome.kind === 'recorded' ? replayedResult(streamId, batch, outcome.recorded) : null;
-        if (!replay) checkExpectedVersion(streamId, expected, outcome.current);
-        result = replay ?? { nextVersion: outcome.current, positions: [] };
-      }
+      const result = resultOf(outcome, { streamId, batch, expected });
       if (seam) {
         if (outcome.kind === 'appended') await seam();
         await client.query('COMMIT');
@@ -163,18 +255,28 @@ export class PostgresEventStore implements EventStore {
       if (seam) await client.query('ROLLBACK').catch((failure: Error) => (broken = failure));
       if (statementFailed) {
         // It may have failed inside the append lock, which outlives the transaction.
-        await client
-          .query('SELECT pg_advisory_unlock($1, hashtext($2))', [
-            this.appendLock.classId,
-            this.appendLock.name,
-          ])
-          .catch((failure: Error) => (broken = failure));
+        await this.releaseAppendLock(client).catch((failure: Error) => (broken = failure));
       }
       throw await this.translate(error, streamId, batch, expected);
     } finally {
       // A client whose session state is unknown (lock possibly held) is destroyed, not reused.
       client.release(broken);
     }
+  }
+
+  private async releaseAppendLock(client: PoolClient): Promise<void> {
+    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [
+      this.appendLock.classId,
+      this.appendLock.name,
+    ]);
+  }
+
+  /** Keeps `work` among the appends that close() waits for. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -211,7 +313,10 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted are sent, and answered, before the pool ends.
+    if (this.flushScheduled) this.flush();
     this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
     await this.subscriptions.stopAll();
     await this.listener.close();
     await this.pool.end();
@@ -264,4 +369,32 @@ function expectedForSql(expected: ExpectedVersion): bigint | null {
   if (expected === 'any') return null;
   if (expected === 'no-stream') return 0n;
   return typeof expected === 'bigint' && expected >= 0n ? expected : -1n;
+}
+
+/** Appends sent in one statement at most. */
+const MAX_GROUP = 64;
+
+interface AppendRequest {
+  readonly streamId: string;
+  readonly batch: readonly NewEvent[];
+  readonly expected: ExpectedVersion;
+}
+
+interface PendingAppend extends AppendRequest {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The port's answer to what the append function did: a result, or the version refusal. */
+function resultOf(
+  outcome: AppendOutcome,
+  { streamId, batch, expected }: AppendRequest,
+): AppendResult {
+  if (outcome.kind === 'appended') {
+    return { nextVersion: outcome.current + BigInt(batch.length), positions: outcome.positions };
+  }
+  const replay =
+    outcome.kind === 'recorded' ? replayedResult(streamId, batch, outcome.recorded) : null;
+  if (!replay) checkExpectedVersion(streamId, expected, outcome.current);
+  return replay ?? { nextVersion: outcome.current, positions: [] };
 }

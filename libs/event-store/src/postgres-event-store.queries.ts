@@ -132,6 +132,52 @@ export async function appendEvents(
     ],
     statementName(sql),
   );
+  return outcomeOf(rows, batch);
+}
+
+/** One append of a batch statement (`append_batch`). */
+export interface BatchedAppend {
+  readonly streamId: string;
+  readonly batch: readonly NewEvent[];
+  readonly expected: bigint | null;
+}
+
+/**
+ * Several appends, to different streams, in one statement and one transaction (`append_batch`,
+ * see the migrations): each is judged as `appendEvents` judges one; outcomes in the given order.
+ * The same lock rule applies: after a failure the caller releases the append lock.
+ */
+export async function appendBatch(
+  query: Query,
+  functionName: string,
+  lock: { readonly classId: number; readonly name: string; readonly channel: string },
+  appends: readonly BatchedAppend[],
+): Promise<AppendOutcome[]> {
+  const list = (values: readonly string[]) => `[${values.join(',')}]`;
+  // Data and metadata go in as JSON text of their own (no second encoding).
+  const document = list(
+    appends.map(
+      ({ streamId, batch, expected }) =>
+        `{"s":${JSON.stringify(streamId)},"e":${expected === null ? 'null' : `"${expected}"`},` +
+        `"i":${JSON.stringify(batch.map((event) => event.id))},` +
+        `"t":${JSON.stringify(batch.map((event) => event.type))},` +
+        `"d":${list(batch.map((event) => stringifyJson(event.data)))},` +
+        `"m":${list(batch.map((event) => stringifyJson(event.metadata)))}}`,
+    ),
+  );
+  const sql = `SELECT * FROM ${functionName}($1, $2, $3, $4::json)`;
+  const { rows } = await query<AppendRow & { r_index: number }>(
+    sql,
+    [lock.classId, lock.name, lock.channel, document],
+    statementName(sql),
+  );
+  const byAppend = appends.map((): AppendRow[] => []);
+  for (const row of rows) byAppend[row.r_index].push(row);
+  return appends.map(({ batch }, index) => outcomeOf(byAppend[index], batch));
+}
+
+function outcomeOf(rows: readonly AppendRow[], batch: readonly NewEvent[]): AppendOutcome {
+  if (rows.length === 0) throw new Error('internal: an append without an outcome');
   const current = BigInt(rows[0].r_current);
   const kind = rows[0].r_status;
   if (kind === 'current') return { kind, current };

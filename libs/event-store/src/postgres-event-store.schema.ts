@@ -67,6 +67,77 @@ const migrations = (schema: string): readonly string[] => [
      PERFORM pg_notify(p_channel, '');
    END
    $fn$`,
+  // Several appends to different streams in one statement and one transaction (one commit, one
+  // WAL flush for all of them), each judged as append_events judges one: r_index says which
+  // append of p_appends a row answers. p_appends is a JSON array of
+  // {"s": stream id, "e": expected version or null, "i": ids, "t": types, "d": data, "m": metadata}
+  // with each stream at most once. The stream locks are taken in the order of their keys, so two
+  // batches never wait for each other in a cycle; the append lock comes after all of them.
+  `CREATE FUNCTION ${schema}.append_batch(
+     p_lock_class integer, p_lock_name text, p_channel text, p_appends json)
+   RETURNS TABLE (r_index integer, r_status text, r_current bigint, r_position bigint,
+                  r_stream_id text, r_version bigint, r_id uuid, r_type text, r_data json,
+                  r_metadata json)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_key bigint;
+     v_append json;
+     v_index integer;
+     v_current bigint;
+     v_ids uuid[];
+     v_accepted integer[] := '{}';
+     v_currents bigint[] := '{}';
+   BEGIN
+     FOR v_key IN SELECT DISTINCT hashtextextended(a ->> 's', 0)
+                    FROM json_array_elements(p_appends) AS a ORDER BY 1 LOOP
+       PERFORM pg_advisory_xact_lock(v_key);
+     END LOOP;
+     FOR v_index IN 0 .. json_array_length(p_appends) - 1 LOOP
+       v_append := p_appends -> v_index;
+       SELECT COALESCE(MAX(e.version), 0) INTO v_current
+         FROM ${schema}.events AS e WHERE e.stream_id = v_append ->> 's';
+       v_ids := ARRAY(SELECT json_array_elements_text(v_append -> 'i')::uuid);
+       RETURN QUERY
+         SELECT v_index, 'recorded'::text, v_current, e.position, e.stream_id, e.version, e.id,
+                e.type, e.data, e.metadata
+           FROM ${schema}.events AS e WHERE e.id = ANY (v_ids);
+       IF FOUND THEN
+         CONTINUE;
+       END IF;
+       IF cardinality(v_ids) = 0
+          OR (v_append ->> 'e' IS NOT NULL AND (v_append ->> 'e')::bigint <> v_current) THEN
+         RETURN QUERY SELECT v_index, 'current'::text, v_current, NULL::bigint, NULL::text,
+                             NULL::bigint, NULL::uuid, NULL::text, NULL::json, NULL::json;
+         CONTINUE;
+       END IF;
+       v_accepted := v_accepted || v_index;
+       v_currents := v_currents || v_current;
+     END LOOP;
+     IF cardinality(v_accepted) = 0 THEN
+       RETURN;
+     END IF;
+     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+       RAISE EXCEPTION 'internal: a transaction id was assigned before the append lock';
+     END IF;
+     PERFORM pg_advisory_lock(p_lock_class, hashtext(p_lock_name));
+     FOR v_index IN 1 .. cardinality(v_accepted) LOOP
+       v_append := p_appends -> v_accepted[v_index];
+       RETURN QUERY
+         INSERT INTO ${schema}.events AS e (stream_id, version, id, type, data, metadata)
+         SELECT v_append ->> 's', v_currents[v_index] + b.n, b.id::uuid, b.type, b.data, b.metadata
+           FROM ROWS FROM (json_array_elements_text(v_append -> 'i'),
+                           json_array_elements_text(v_append -> 't'),
+                           json_array_elements(v_append -> 'd'),
+                           json_array_elements(v_append -> 'm')) WITH ORDINALITY
+             AS b (id, type, data, metadata, n)
+          ORDER BY b.n
+         RETURNING v_accepted[v_index], 'appended'::text, v_currents[v_index], e.position,
+                   e.stream_id, e.version, e.id, e.type, e.data, e.metadata;
+     END LOOP;
+     PERFORM pg_advisory_unlock(p_lock_class, hashtext(p_lock_name));
+     PERFORM pg_notify(p_channel, '');
+   END
+   $fn$`,
 ];
 
 /** Advisory lock keys (two-int4 form, a key space separate from the one-int8 stream locks). */
