@@ -231,25 +231,8 @@ async function decideAndAppend<C extends Command, E extends DomainEvent, S>(
     if (decided.length === 0) return { state, version, events: [] };
     const batch = newEvents(decided);
     try {
-      const { nextVersion, positions } = await store.append(
-        streamId,
-        batch,
-        version === 0n ? 'no-stream' : version,
-      );
-      const first = nextVersion - BigInt(batch.length) + 1n;
-      const events = batch.map((event, index) => ({
-        ...event,
-        streamId,
-        version: first + BigInt(index),
-        position: positions[index],
-      }));
-      const next = decided.reduce(decider.evolve, state);
-      if (cache && read.eventIds && first === version + 1n) {
-        const eventIds = new Set(read.eventIds);
-        for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
-        cache.set(streamId, { version: nextVersion, state: next, eventIds });
-      }
-      return { state: next, version: nextVersion, events };
+      const appended = await store.append(streamId, batch, version === 0n ? 'no-stream' : version);
+      return answerOf(streamId, decider, decided, batch, appended, read, cache);
     } catch (error) {
       cache?.delete(streamId);
       if (!(error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError))
@@ -307,17 +290,35 @@ async function appendOnCachedState<C extends Command, E extends DomainEvent, S>(
     cache.delete(streamId);
     return undefined;
   }
-  const { nextVersion, positions } = appended;
-  const first = cached.version + 1n;
+  return answerOf(streamId, decider, decided, batch, appended, cached, cache);
+}
+
+/**
+ * A command's answer once its batch is appended on `before` (the state, version and event id
+ * fingerprints it was decided on): the recorded events and the new state, which the cache keeps
+ * when the batch came right after that version.
+ */
+function answerOf<C extends Command, E extends DomainEvent, S>(
+  streamId: string,
+  decider: Decider<C, E, S>,
+  decided: readonly E[],
+  batch: readonly NewEvent[],
+  { nextVersion, positions }: AppendResult,
+  before: { readonly state: S; readonly version: bigint; readonly eventIds?: ReadonlySet<number> },
+  cache: StreamStateCache<S> | undefined,
+): CommandResult<S> {
+  const first = nextVersion - BigInt(batch.length) + 1n;
   const events = batch.map((event, index) => ({
     ...event,
     streamId,
     version: first + BigInt(index),
     position: positions[index],
   }));
-  const state = decided.reduce(decider.evolve, cached.state);
-  const eventIds = new Set(cached.eventIds);
-  for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
-  cache.set(streamId, { version: nextVersion, state, eventIds });
+  const state = decided.reduce(decider.evolve, before.state);
+  if (cache && before.eventIds && first === before.version + 1n) {
+    const eventIds = new Set(before.eventIds);
+    for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
+    cache.set(streamId, { version: nextVersion, state, eventIds });
+  }
   return { state, version: nextVersion, events };
 }
