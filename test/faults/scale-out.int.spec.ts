@@ -92,11 +92,14 @@ describe('two API processes (RUN_WORKER=false) and two worker processes under lo
     const { live, rebuilt } = await projectionsAndRebuild(deployment.databaseUrl!);
     expect(live).toEqual(rebuilt);
 
-    const exits = await Promise.all([...apis, ...workers].map((process) => process.terminate()));
-    for (const exit of exits) {
-      expect(exit.code).toBe(0);
+    const processes = [...apis, ...workers];
+    const exits = await Promise.all(processes.map((process) => process.terminate()));
+    // A process that did not close cleanly shows why (its last log lines) in the failure.
+    exits.forEach((exit, index) => {
+      const output = exit.code === 0 ? '' : `:\n${processes[index].output().slice(-4_000)}`;
+      expect(`exit ${exit.code ?? exit.signal}${output}`).toBe('exit 0');
       expect(exit.ms).toBeLessThan(10_000);
-    }
+    });
     for (const process of [...apis, ...workers]) expect(process.errors()).toBe('');
   }, 120_000);
 });

@@ -1,9 +1,9 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './throwaway-redis';
+import { freePort, spawnRedisServer } from './throwaway-redis';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,27 +60,14 @@ export async function startThrowawayRedisCluster(): Promise<ThrowawayRedisCluste
       if (port + 10_000 < 65_536 && !ports.includes(port)) ports.push(port);
     }
     for (const port of ports) {
-      const server = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
+      servers.push(
+        spawnRedisServer(port, dir, [
           '--cluster-enabled',
           'yes',
           '--cluster-config-file',
           join(dir, `nodes-${port}.conf`),
-          '--dir',
-          dir,
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-        ],
-        { stdio: 'ignore' },
+        ]),
       );
-      servers.push(server);
     }
     await Promise.all(ports.map((port) => until(port, 'PONG', ['ping'])));
     await run('redis-cli', [

@@ -32,6 +32,26 @@ export const freePort = (): Promise<number> =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A redis-server on 127.0.0.1:`port` working in `dir`, keeping nothing on disk; `extra` flags. */
+export const spawnRedisServer = (port: number, dir: string, extra: string[] = []): ChildProcess =>
+  spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...extra,
+    ],
+    { stdio: 'ignore' },
+  );
+
 /**
  * A redis-server of its own in a temporary directory, for tests that flush, stop or restart
  * Redis: the shared one at REDIS_URL serves every other test run on the machine. It keeps
@@ -50,22 +70,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   client.on('error', () => undefined);
 
   const launch = async (): Promise<void> => {
-    const server = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
+    const server = spawnRedisServer(port, dir);
     child = server;
     const probe = new Redis(url, {
       maxRetriesPerRequest: 0,
