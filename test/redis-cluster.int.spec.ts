@@ -1,14 +1,26 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue, type Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { pendingTimers } from '@engine/domain';
 import {
+  INTAKE_MIGRATIONS,
+  IntakeLogStore,
+  NOTIFICATION_QUEUE,
+  NotificationQueue,
+  type PlannedNotification,
+} from '@engine/intake';
+import {
   assertRedisAnswers,
   createRedisClient,
+  createSqlDatabase,
   StartupError,
+  type RedisClient,
   type RedisSettings,
+  type SqlDatabase,
 } from '@engine/platform';
+import { silentLogger } from '@engine/read-models';
 import { readIncidentState, TimerQueue, TimerWorker, type TimerFiring } from '@engine/timers';
 import {
   DeliveryQueue,
@@ -17,6 +29,12 @@ import {
   WebhookDeliverer,
   type DeliveryAttemptOutcome,
 } from '@engine/webhooks';
+import { smtpMailSender, type MailSender } from '../apps/worker/src/intake/mail-sender';
+import { createNotificationSender } from '../apps/worker/src/intake/notification-sender';
+import {
+  createTestSqlTarget,
+  type TestSqlTarget,
+} from '../libs/platform/src/testing/test-databases';
 import { webhookFixture, type WebhookFixture } from '../libs/webhooks/src/testing/webhook-fixture';
 import { eventually } from './support/engine-process';
 import {
@@ -24,6 +42,7 @@ import {
   startThrowawayRedisCluster,
   type ThrowawayRedisCluster,
 } from './support/throwaway-redis-cluster';
+import { startSmtpReceiver, type SmtpReceiver } from './intake/support/smtp-receiver';
 import { openTimerStore, type TimerStore } from './timers/support/timer-store';
 
 jest.setTimeout(60_000);
@@ -208,6 +227,95 @@ if (unavailable && process.env.REQUIRE_SERVICE_SUITES !== '1') {
 
         const keys = await keysUnder(redis, tag);
         expect([...keys.keys()]).toContain(`${tag}:webhook-deliveries:completed`);
+        expect(new Set(keys.values())).toEqual(
+          new Set([Number(await redis.cluster('KEYSLOT', tag))]),
+        );
+      });
+    });
+
+    describe('notification emails', () => {
+      const tag = `{intake-${randomBytes(4).toString('hex')}}`;
+      let target: TestSqlTarget;
+      let database: SqlDatabase;
+      let log: IntakeLogStore;
+      let receiver: SmtpReceiver;
+      let sender: MailSender;
+      let queue: Queue<PlannedNotification>;
+      let worker: Worker<PlannedNotification>;
+      const clients: RedisClient[] = [];
+
+      beforeAll(async () => {
+        target = await createTestSqlTarget('sqlite');
+        database = await createSqlDatabase({ kind: 'sqlite', sqlitePath: target.sqlitePath });
+        await database.migrate(INTAKE_MIGRATIONS);
+        log = new IntakeLogStore(database);
+        receiver = await startSmtpReceiver();
+        // As the worker program makes them: a producer and a blocking consumer, both clusters.
+        const producer = createRedisClient(settings, 'producer');
+        const consumer = createRedisClient(settings, 'worker');
+        clients.push(producer, consumer);
+        queue = new Queue<PlannedNotification>(NOTIFICATION_QUEUE, {
+          connection: producer,
+          prefix: tag,
+        });
+        sender = smtpMailSender(receiver.url, 'AlmaCare Support <support@almacare.test>');
+        worker = createNotificationSender({
+          connection: consumer,
+          prefix: tag,
+          sender,
+          log,
+          logger: silentLogger,
+        });
+      });
+      afterAll(async () => {
+        await worker?.close();
+        await queue?.close();
+        for (const client of clients) client.disconnect();
+        sender?.close();
+        await receiver?.close();
+        await database?.close();
+        await target?.drop();
+      });
+
+      it('a notification queued on the cluster is mailed and logged as sent', async () => {
+        const eventId = randomUUID();
+        const notification: PlannedNotification = {
+          notificationId: `notify-${eventId}`,
+          incidentId: 'incident-1',
+          number: 'INC-1001',
+          eventId,
+          eventType: 'incident.responded',
+          to: 'acme-lead@example.com',
+          subject: '[INC-1001] nginx returns 502',
+          text: 'We are on it.\n',
+          messageId: `<inc-1001.${eventId}@almacare.test>`,
+          inReplyTo: null,
+          references: [],
+        };
+        const at = new Date().toISOString();
+        await log.recordNotification({
+          ...notification,
+          status: 'queued',
+          attempts: 0,
+          error: null,
+          queuedAt: at,
+          updatedAt: at,
+          sentAt: null,
+        });
+        await new NotificationQueue(queue).enqueue(notification);
+        const mail = await receiver.waitFor((m) => m.parsed.messageId === notification.messageId);
+        expect(mail.envelopeTo).toEqual(['acme-lead@example.com']);
+        const record = await eventually(
+          async () => {
+            const found = await log.findNotification(notification.notificationId);
+            return found?.status === 'sent' ? found : undefined;
+          },
+          15_000,
+          'the notification to be logged as sent',
+        );
+        expect(record).toMatchObject({ status: 'sent', attempts: 1 });
+        const keys = await keysUnder(redis, tag);
+        expect([...keys.keys()]).toContain(`${tag}:${NOTIFICATION_QUEUE}:completed`);
         expect(new Set(keys.values())).toEqual(
           new Set([Number(await redis.cluster('KEYSLOT', tag))]),
         );

@@ -15,6 +15,7 @@ import {
   within,
   type BullmqConnection,
   type RedisTarget,
+  STALLED_JOB_RECOVERIES,
 } from '@engine/platform';
 import { INCIDENT_TIMERS_QUEUE, timerCommandId, type TimerJobData } from './timer-job';
 import { TIMER_RETRY_BACKOFF, timerRetryDelay } from './timer-queue';
@@ -133,6 +134,7 @@ export class TimerWorker {
         ...this.connection.options,
         prefix: options.redis.prefix,
         concurrency: options.concurrency ?? 16,
+        maxStalledCount: STALLED_JOB_RECOVERIES,
         settings: {
           backoffStrategy: (attemptsMade: number, type?: string) =>
             type === TIMER_RETRY_BACKOFF ? timerRetryDelay(attemptsMade) : 1_000,

@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
   assertRedisAnswers,
   createRedisClient,
+  STALLED_JOB_RECOVERIES,
   type RedisClient,
   type RedisSettings,
 } from '@engine/platform';
@@ -25,6 +26,11 @@ export interface DeliveryWorkerOptions extends DeliveryQueueSettings {
   readonly onError?: (error: Error) => void;
   /** Hears how each attempt ended (metrics). */
   readonly onAttempt?: (outcome: DeliveryAttemptOutcome) => void;
+  /**
+   * How long a delivery in flight stays locked to its worker (renewed while it runs): after a
+   * crash it goes back to the queue within about twice this. Default BullMQ's 30 s.
+   */
+  readonly lockDurationMs?: number;
 }
 
 /**
@@ -70,6 +76,10 @@ export class DeliveryWorker {
         prefix: options.prefix,
         connection: this.redis,
         concurrency: options.concurrency ?? 16,
+        maxStalledCount: STALLED_JOB_RECOVERIES,
+        ...(options.lockDurationMs
+          ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }
+          : {}),
         settings: {
           backoffStrategy: (attemptsMade, _type, error) =>
             nextAttemptDelayMs(

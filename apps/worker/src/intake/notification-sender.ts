@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { NOTIFICATION_QUEUE, type IntakeLogStore, type PlannedNotification } from '@engine/intake';
+import { STALLED_JOB_RECOVERIES } from '@engine/platform';
 import type { FollowerLogger } from '@engine/read-models';
 import { isPermanentMailError, type MailSender } from './mail-sender';
 
@@ -59,6 +60,7 @@ export function createNotificationSender(
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 4,
+    maxStalledCount: STALLED_JOB_RECOVERIES,
   });
   worker.on('error', (error) => logger.warn(`notification worker: ${describe(error)}`));
   return worker;

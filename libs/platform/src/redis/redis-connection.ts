@@ -276,3 +276,13 @@ export const redisSettingsOf = (config: {
   readonly redisUrl: string;
   readonly redisCluster: boolean;
 }): RedisSettings => ({ url: config.redisUrl, cluster: config.redisCluster });
+
+/**
+ * `maxStalledCount` of every BullMQ worker of the engine. A job in flight in a worker that died
+ * (kill -9, a lost node) goes back to its queue once its lock expires; BullMQ gives such a job up
+ * (moves it to failed, without running it) after this many recoveries, by default 1, so a job
+ * caught in flight by two crashes in a row would be lost. The engine's jobs are idempotent (timers,
+ * webhook deliveries, notification emails), so they are recovered far more often than any
+ * deployment crashes in a row.
+ */
+export const STALLED_JOB_RECOVERIES = 100;
