@@ -192,14 +192,12 @@ export class IdempotencyGuard implements CanActivate {
         status >= 500 || TRANSIENT.has(status)
           ? this.store.release(id)
           : this.store.complete(id, answerOf(response, body, omitted), Date.now());
-      settled
-        .catch((error: unknown) => {
-          this.logger.error(
-            { correlationId: correlationIdOf(request) },
-            `could not settle an idempotent request: ${String(error)}`,
-          );
-        })
-        .finally(() => send.call(response, body));
+      const failed = (what: string) => (error: unknown) =>
+        this.logger.error({ correlationId: correlationIdOf(request) }, `${what}: ${String(error)}`);
+      void settled
+        .catch(failed('could not settle an idempotent request'))
+        .then(() => send.call(response, body))
+        .catch(failed('could not send the answer of an idempotent request'));
       return response;
     };
   }
@@ -229,7 +227,8 @@ function answerOf(response: Response, body: unknown, omitted: readonly string[])
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const value = response.getHeader(name);
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return { outcome: status >= 400 ? 'problem' : 'response', status, body: text, headers };
 }
