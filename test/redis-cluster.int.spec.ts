@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, type Worker } from 'bullmq';
@@ -42,6 +42,7 @@ import {
   startThrowawayRedisCluster,
   type ThrowawayRedisCluster,
 } from './support/throwaway-redis-cluster';
+import { plannedNotification, queueNotification } from './intake/support/notifications';
 import { startSmtpReceiver, type SmtpReceiver } from './intake/support/smtp-receiver';
 import { openTimerStore, type TimerStore } from './timers/support/timer-store';
 
@@ -278,31 +279,8 @@ if (unavailable && process.env.REQUIRE_SERVICE_SUITES !== '1') {
       });
 
       it('a notification queued on the cluster is mailed and logged as sent', async () => {
-        const eventId = randomUUID();
-        const notification: PlannedNotification = {
-          notificationId: `notify-${eventId}`,
-          incidentId: 'incident-1',
-          number: 'INC-1001',
-          eventId,
-          eventType: 'incident.responded',
-          to: 'acme-lead@example.com',
-          subject: '[INC-1001] nginx returns 502',
-          text: 'We are on it.\n',
-          messageId: `<inc-1001.${eventId}@almacare.test>`,
-          inReplyTo: null,
-          references: [],
-        };
-        const at = new Date().toISOString();
-        await log.recordNotification({
-          ...notification,
-          status: 'queued',
-          attempts: 0,
-          error: null,
-          queuedAt: at,
-          updatedAt: at,
-          sentAt: null,
-        });
-        await new NotificationQueue(queue).enqueue(notification);
+        const notification = plannedNotification();
+        await queueNotification(log, new NotificationQueue(queue), notification);
         const mail = await receiver.waitFor((m) => m.parsed.messageId === notification.messageId);
         expect(mail.envelopeTo).toEqual(['acme-lead@example.com']);
         const record = await eventually(

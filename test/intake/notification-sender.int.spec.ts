@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -18,28 +17,11 @@ import {
 import { smtpMailSender, type MailSender } from '../../apps/worker/src/intake/mail-sender';
 import { createNotificationSender } from '../../apps/worker/src/intake/notification-sender';
 import { eventually, freePort, testQueues } from './support/intake-env';
+import { plannedNotification, queueNotification } from './support/notifications';
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SUPPORT = 'AlmaCare Support <support@almacare.test>';
-
-const planned = (overrides: Partial<PlannedNotification> = {}): PlannedNotification => {
-  const eventId = randomUUID();
-  return {
-    notificationId: `notify-${eventId}`,
-    incidentId: 'incident-1',
-    number: 'INC-1001',
-    eventId,
-    eventType: 'incident.responded',
-    to: 'acme-lead@example.com',
-    subject: '[INC-1001] nginx returns 502',
-    text: 'We are on it.\n',
-    messageId: `<inc-1001.${eventId}@almacare.test>`,
-    inReplyTo: '<root@mail.example.com>',
-    references: ['<root@mail.example.com>'],
-    ...overrides,
-  };
-};
 
 /**
  * The notification sender against real Redis (BullMQ) and a real SMTP server on loopback:
@@ -99,19 +81,8 @@ describe('notification sender (BullMQ + SMTP)', () => {
     return worker;
   };
 
-  const queueOne = async (notification: PlannedNotification): Promise<void> => {
-    const at = new Date().toISOString();
-    await log.recordNotification({
-      ...notification,
-      status: 'queued',
-      attempts: 0,
-      error: null,
-      queuedAt: at,
-      updatedAt: at,
-      sentAt: null,
-    });
-    await outbox.enqueue(notification);
-  };
+  const queueOne = (notification: PlannedNotification) =>
+    queueNotification(log, outbox, notification);
 
   const settled = (id: string): Promise<NotificationRecord> =>
     eventually(
@@ -131,7 +102,7 @@ describe('notification sender (BullMQ + SMTP)', () => {
     });
 
     it('sends with the engine’s From, Message-ID and thread headers', async () => {
-      const notification = planned();
+      const notification = plannedNotification();
       await queueOne(notification);
       const mail = await receiver.waitFor((m) => m.parsed.messageId === notification.messageId);
       expect(mail.envelopeTo).toEqual(['acme-lead@example.com']);
@@ -148,7 +119,7 @@ describe('notification sender (BullMQ + SMTP)', () => {
 
     it('retries temporary failures (451) with backoff, then sends once', async () => {
       receiver.failNext(2, 451);
-      const notification = planned();
+      const notification = plannedNotification();
       await queueOne(notification);
       expect(await settled(notification.notificationId)).toMatchObject({
         status: 'sent',
@@ -162,7 +133,7 @@ describe('notification sender (BullMQ + SMTP)', () => {
 
     it('gives up at once on a permanent refusal (550) and logs it as failed', async () => {
       receiver.failNext(1, 550);
-      const notification = planned();
+      const notification = plannedNotification();
       await queueOne(notification);
       const record = await settled(notification.notificationId);
       expect(record).toMatchObject({ status: 'failed', attempts: 1 });
@@ -173,7 +144,7 @@ describe('notification sender (BullMQ + SMTP)', () => {
     });
 
     it('mails a notification queued twice (a replayed feed) once', async () => {
-      const notification = planned();
+      const notification = plannedNotification();
       await queueOne(notification);
       await queueOne(notification);
       await settled(notification.notificationId);
@@ -188,7 +159,7 @@ describe('notification sender (BullMQ + SMTP)', () => {
     it('fails after every attempt, logged with the reason', async () => {
       for (const worker of workers.splice(0)) await worker.close();
       startSender(`smtp://127.0.0.1:${await freePort()}`);
-      const notification = planned();
+      const notification = plannedNotification();
       await queueOne(notification);
       const record = await settled(notification.notificationId);
       expect(record).toMatchObject({ status: 'failed', attempts: 3 });
