@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { AppendQueue, type QueuedAppend } from './append-queue';
 import {
   EventIdConflictError,
   StoreUnavailableError,
@@ -82,8 +83,7 @@ export class PostgresEventStore implements EventStore {
   private readonly appendLock: { classId: number; name: string; channel: string };
   private readonly appendFunction: string;
   private readonly batchFunction: string;
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly appends = new AppendQueue((queued) => this.send(queued));
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -134,12 +134,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) throw new StoreUnavailableError('the PostgreSQL event store is closed');
     // The test seam wraps one append in a transaction of its own: no grouping.
     if (this.options.beforeCommit) return this.track(this.appendOne({ streamId, batch, expected }));
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, batch, expected, resolve, reject });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    });
+    return this.appends.add(streamId, batch, expected);
   }
 
   /**
@@ -150,10 +145,9 @@ export class PostgresEventStore implements EventStore {
    * the database is away, else (an id recorded concurrently under another stream) sent again one
    * append at a time, so each append gets its own answer.
    */
-  private flush(): void {
-    this.flushScheduled = false;
-    const groups: Array<{ streams: Set<string>; appends: PendingAppend[] }> = [];
-    for (const append of this.pending) {
+  private send(queued: QueuedAppend[]): void {
+    const groups: Array<{ streams: Set<string>; appends: QueuedAppend[] }> = [];
+    for (const append of queued) {
       let group = groups.find(
         (candidate) =>
           !candidate.streams.has(append.streamId) && candidate.appends.length < MAX_GROUP,
@@ -165,7 +159,6 @@ export class PostgresEventStore implements EventStore {
       group.streams.add(append.streamId);
       group.appends.push(append);
     }
-    this.pending = [];
     for (const { appends } of groups) {
       if (appends.length === 1) {
         const [only] = appends;
@@ -189,7 +182,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Several appends in one `append_batch` statement; each promise settles with its own answer. */
-  private async appendGroup(appends: readonly PendingAppend[]): Promise<void> {
+  private async appendGroup(appends: readonly QueuedAppend[]): Promise<void> {
     const client = await this.client();
     const query: Query = (text, values, name) => client.query({ text, values, name });
     let outcomes: AppendOutcome[];
@@ -314,7 +307,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted are sent, and answered, before the pool ends.
-    if (this.flushScheduled) this.flush();
+    this.appends.flush();
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
     await this.subscriptions.stopAll();
@@ -378,11 +371,6 @@ interface AppendRequest {
   readonly streamId: string;
   readonly batch: readonly NewEvent[];
   readonly expected: ExpectedVersion;
-}
-
-interface PendingAppend extends AppendRequest {
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /** The port's answer to what the append function did: a result, or the version refusal. */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
+import { AppendQueue, type QueuedAppend } from './append-queue';
 import { StoreUnavailableError } from './event-store.errors';
 import type {
   AppendResult,
@@ -36,14 +37,6 @@ export interface SqliteEventStoreOptions {
 const appendListeners = new Map<string, Set<() => void>>();
 
 /** An append waiting for the next group commit. */
-interface PendingAppend {
-  readonly streamId: string;
-  readonly batch: readonly NewEvent[];
-  readonly expected: ExpectedVersion;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 type AppendOutcome =
   | { readonly ok: true; readonly result: AppendResult; readonly written: boolean }
   | { readonly ok: false; readonly error: unknown };
@@ -66,10 +59,9 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
   private closed = false;
   private readonly queries: SqliteQueries;
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly appends = new AppendQueue((group) => this.write(group));
   private readonly groupTransaction: Database.Transaction<
-    (group: readonly PendingAppend[]) => AppendOutcome[]
+    (group: readonly QueuedAppend[]) => AppendOutcome[]
   >;
   private readonly appendTransaction: Database.Transaction<
     (
@@ -129,20 +121,11 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     const batch = normaliseBatch(streamId, events);
     this.assertOpen();
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, batch, expected, resolve, reject });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    });
+    return this.appends.add(streamId, batch, expected);
   }
 
-  /** Writes every queued append in one transaction (one fsync), then settles their promises. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const group = this.pending;
-    this.pending = [];
-    if (group.length === 0) return;
+  /** Writes the appends of a turn in one transaction (one fsync), then settles their promises. */
+  private write(group: QueuedAppend[]): void {
     let outcomes: AppendOutcome[];
     try {
       outcomes = this.guard(() => this.groupTransaction.immediate(group));
@@ -198,7 +181,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted are written before the file closes.
-    this.flush();
+    this.appends.flush();
     this.closed = true;
     await this.subscriptions.stopAll();
     this.db.close();
