@@ -236,6 +236,20 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         expectStrictlyIncreasing(written.map((event) => event.position));
       });
 
+      it('appends to one stream asked for without waiting are written in the order asked', async () => {
+        const stream = `${p}-ordered`;
+        const asked: Array<Promise<unknown>> = [];
+        // Some in one event loop turn, some in the next turns: every one after the one before.
+        for (let n = 0; n < 24; n += 1) {
+          asked.push(subject.store.append(stream, [newEvent(`step-${n}`)], 'any'));
+          if (n % 3 === 2) await new Promise((resolve) => setImmediate(resolve));
+        }
+        await Promise.all(asked);
+        expect((await subject.store.readStream(stream)).map((event) => event.type)).toEqual(
+          Array.from({ length: 24 }, (_, n) => `step-${n}`),
+        );
+      });
+
       it('ids are compared case-insensitively and recorded in lowercase', async () => {
         const a = { ...newEvent('thing.created'), id: randomUUID().toUpperCase() };
         await subject.store.append(`${p}-a`, [a], 'no-stream');

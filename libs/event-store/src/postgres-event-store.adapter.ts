@@ -27,8 +27,7 @@ import { startPollingSubscription, SubscriptionRegistry } from './polling-subscr
 import { mapPostgresError, violatedConstraint } from './postgres-event-store.errors';
 import { AppendListener } from './postgres-event-store.listener';
 import {
-  appendBatch,
-  appendEvents,
+  appendGroup,
   type AppendOutcome,
   type Query,
   selectCurrentVersion,
@@ -55,9 +54,9 @@ export interface PostgresEventStoreOptions {
  *
  * 1. Positions are allocated in transaction-id order. An append's INSERT runs inside a session
  *    advisory lock (LOCK_CLASS.append, per schema) taken and released by the one statement that
- *    makes the append (the `append_events` function, see the migrations), and nothing before it writes, so getting a transaction id (at the
- *    first insert) and drawing positions is one step no other append interleaves with: for any two
- *    appends, the one with the lower `transaction_id` has all the lower positions. The lock is not
+ *    makes the append (the `append_group` function, see the migrations), and nothing before it
+ *    writes, so getting a transaction id (at the first insert) and drawing positions is one step
+ *    no other append interleaves with: for any two appends, the one with the lower `transaction_id` has all the lower positions. The lock is not
  *    held until COMMIT, so commits still overlap and their WAL flushes are grouped.
  * 2. Readers only return rows with `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`: every
  *    transaction below the oldest still running has finished, so such a row is final (committed and
@@ -72,7 +71,7 @@ export interface PostgresEventStoreOptions {
  * version) constraint is the last line of defence). Appends NOTIFY in their transaction; the
  * subscriptions listen and also poll. An append is one statement in its own transaction: one
  * round trip to the server; the appends to different streams queued in one event loop turn share
- * that statement and transaction (`append_batch`, the same rules per append), so concurrent
+ * that statement and transaction (`append_group`, the same rules per append), so concurrent
  * commands share commits.
  */
 export class PostgresEventStore implements EventStore {
@@ -81,10 +80,11 @@ export class PostgresEventStore implements EventStore {
   private readonly channel: string;
   private readonly listener: AppendListener;
   private readonly appendLock: { classId: number; name: string; channel: string };
-  private readonly appendFunction: string;
-  private readonly batchFunction: string;
+  private readonly groupFunction: string;
   private readonly appends = new AppendQueue((queued) => this.send(queued));
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Per stream, the last group sent with an append to it, until it is answered. */
+  private readonly streamTails = new Map<string, Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -95,8 +95,7 @@ export class PostgresEventStore implements EventStore {
     this.table = `${quoteSchema(schema)}.events`;
     this.channel = `event_store_${schema}`.slice(0, 63);
     this.appendLock = { classId: LOCK_CLASS.append, name: schema, channel: this.channel };
-    this.appendFunction = `${quoteSchema(schema)}.append_events`;
-    this.batchFunction = `${quoteSchema(schema)}.append_batch`;
+    this.groupFunction = `${quoteSchema(schema)}.append_group`;
     this.listener = new AppendListener(
       { connectionString: options.connectionString },
       this.channel,
@@ -139,19 +138,24 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Sends the appends queued in this event loop turn: appends to different streams share one
-   * statement and one transaction (`append_batch`: one round trip, one commit), at most
-   * MAX_GROUP each; a second append to a stream already in a group goes in another group, sent
-   * alongside. A group whose statement fails as a whole is answered StoreUnavailableError when
-   * the database is away, else (an id recorded concurrently under another stream) sent again one
-   * append at a time, so each append gets its own answer.
+   * statement and one transaction (`append_group`: one round trip, one commit), at most
+   * MAX_GROUP each; a second append to a stream already in a group goes in another group. An
+   * append without events (it only reports the version) goes alone. Appends to one stream are
+   * made in the order they were asked for: a group is sent once every earlier group with one of
+   * its streams has been answered (`streamTails`), in this turn or an earlier one.
    */
   private send(queued: QueuedAppend[]): void {
     const groups: Array<{ streams: Set<string>; appends: QueuedAppend[] }> = [];
     for (const append of queued) {
-      let group = groups.find(
-        (candidate) =>
-          !candidate.streams.has(append.streamId) && candidate.appends.length < MAX_GROUP,
-      );
+      let group =
+        append.batch.length === 0
+          ? undefined
+          : groups.find(
+              (candidate) =>
+                candidate.appends[0].batch.length > 0 &&
+                !candidate.streams.has(append.streamId) &&
+                candidate.appends.length < MAX_GROUP,
+            );
       if (!group) {
         group = { streams: new Set(), appends: [] };
         groups.push(group);
@@ -159,66 +163,73 @@ export class PostgresEventStore implements EventStore {
       group.streams.add(append.streamId);
       group.appends.push(append);
     }
-    for (const { appends } of groups) {
-      if (appends.length === 1) {
-        const [only] = appends;
-        void this.track(this.appendOne(only)).then(only.resolve, only.reject);
-        continue;
-      }
-      void this.track(
-        this.appendGroup(appends).catch(async (error: unknown) => {
-          const failure = mapPostgresError(error);
-          if (failure instanceof StoreUnavailableError) {
-            // Unavailable for one is unavailable for all: answer at once, without a retry each.
-            for (const append of appends) append.reject(failure);
-            return;
-          }
-          await Promise.all(
-            appends.map((append) => this.appendOne(append).then(append.resolve, append.reject)),
-          );
-        }),
-      );
+    for (const { streams, appends } of groups) {
+      const earlier = [...streams].flatMap((stream) => this.streamTails.get(stream) ?? []);
+      const sent =
+        earlier.length === 0
+          ? this.sendGroup(appends)
+          : Promise.allSettled(earlier).then(() => this.sendGroup(appends));
+      const tail = this.track(sent);
+      for (const stream of streams) this.streamTails.set(stream, tail);
+      void tail.then(() => {
+        for (const stream of streams)
+          if (this.streamTails.get(stream) === tail) this.streamTails.delete(stream);
+      });
     }
   }
 
-  /** Several appends in one `append_batch` statement; each promise settles with its own answer. */
-  private async appendGroup(appends: readonly QueuedAppend[]): Promise<void> {
-    const client = await this.client();
-    const query: Query = (text, values, name) => client.query({ text, values, name });
-    let outcomes: AppendOutcome[];
-    let broken: Error | undefined;
-    try {
-      outcomes = await appendBatch(
-        query,
-        this.batchFunction,
-        this.appendLock,
-        appends.map(({ streamId, batch, expected }) => ({
-          streamId,
-          batch,
-          expected: expectedForSql(expected),
-        })),
-      );
-    } catch (error) {
-      await this.releaseAppendLock(client).catch((failure: Error) => (broken = failure));
-      throw error;
-    } finally {
-      client.release(broken);
+  /**
+   * Answers every append of a group (never rejects). A group whose statement fails as a whole is
+   * answered StoreUnavailableError when the database is away, else (an id recorded concurrently
+   * under another stream) sent again one append at a time, so each append gets its own answer.
+   */
+  private async sendGroup(appends: readonly QueuedAppend[]): Promise<void> {
+    if (appends.length === 1) {
+      const [only] = appends;
+      await this.appendOne(only).then(only.resolve, only.reject);
+      return;
     }
-    let written = false;
+    await this.appendGroup(appends).catch(async (error: unknown) => {
+      const failure = mapPostgresError(error);
+      if (failure instanceof StoreUnavailableError) {
+        // Unavailable for one is unavailable for all: answer at once, without a retry each.
+        for (const append of appends) append.reject(failure);
+        return;
+      }
+      await Promise.all(
+        appends.map((append) => this.appendOne(append).then(append.resolve, append.reject)),
+      );
+    });
+  }
+
+  /** Several appends in one statement; each promise settles with its own answer. */
+  private async appendGroup(appends: readonly QueuedAppend[]): Promise<void> {
+    const outcomes = await this.appendStatement(appends);
     appends.forEach((append, index) => {
-      const outcome = outcomes[index];
-      written ||= outcome.kind === 'appended';
       try {
-        append.resolve(resultOf(outcome, append));
+        append.resolve(resultOf(outcomes[index], append));
       } catch (error) {
         append.reject(error);
       }
     });
-    if (written) this.listener.notifyLocal();
   }
 
-  /** One append, one statement (`append_events`); with the test seam, in a transaction of its own. */
-  private async appendOne({ streamId, batch, expected }: AppendRequest): Promise<AppendResult> {
+  /** One append in a statement of its own, with the port's errors. */
+  private async appendOne(append: AppendRequest): Promise<AppendResult> {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await this.appendStatement([append]);
+    } catch (error) {
+      throw await this.translate(error, append.streamId, append.batch, append.expected);
+    }
+    return resultOf(outcomes[0], append);
+  }
+
+  /**
+   * One `append_group` statement (one round trip, its own transaction); with the test seam, in
+   * an explicit transaction that waits for the seam before COMMIT. Returns each append's outcome.
+   */
+  private async appendStatement(appends: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const client = await this.client();
     const query: Query = (text, values, name) => client.query({ text, values, name });
     const seam = this.options.beforeCommit;
@@ -226,31 +237,33 @@ export class PostgresEventStore implements EventStore {
     let statementFailed = false;
     try {
       if (seam) await client.query('BEGIN');
-      const outcome = await appendEvents(
+      const outcomes = await appendGroup(
         query,
-        this.appendFunction,
+        this.groupFunction,
         this.appendLock,
-        streamId,
-        batch,
-        expectedForSql(expected),
+        appends.map(({ streamId, batch, expected }) => ({
+          streamId,
+          batch,
+          expected: expectedForSql(expected),
+        })),
       ).catch((error: unknown) => {
         statementFailed = true;
         throw error;
       });
-      const result = resultOf(outcome, { streamId, batch, expected });
+      const written = outcomes.some((outcome) => outcome.kind === 'appended');
       if (seam) {
-        if (outcome.kind === 'appended') await seam();
+        if (written) await seam();
         await client.query('COMMIT');
       }
-      if (outcome.kind === 'appended') this.listener.notifyLocal();
-      return result;
+      if (written) this.listener.notifyLocal();
+      return outcomes;
     } catch (error) {
       if (seam) await client.query('ROLLBACK').catch((failure: Error) => (broken = failure));
       if (statementFailed) {
         // It may have failed inside the append lock, which outlives the transaction.
         await this.releaseAppendLock(client).catch((failure: Error) => (broken = failure));
       }
-      throw await this.translate(error, streamId, batch, expected);
+      throw error;
     } finally {
       // A client whose session state is unknown (lock possibly held) is destroyed, not reused.
       client.release(broken);
@@ -357,7 +370,7 @@ export class PostgresEventStore implements EventStore {
   };
 }
 
-/** `expected` as `append_events` takes it: null for any; an invalid one never matches (-1). */
+/** `expected` as `append_group` takes it: null for any; an invalid one never matches (-1). */
 function expectedForSql(expected: ExpectedVersion): bigint | null {
   if (expected === 'any') return null;
   if (expected === 'no-stream') return 0n;

@@ -80,7 +80,7 @@ export async function selectCurrentVersion(
   return BigInt(rows[0].version);
 }
 
-/** What `append_events` (see the migrations) did with a batch. */
+/** What `append_group` (see the migrations) did with one append's batch. */
 export type AppendOutcome =
   /** Events already stored under the batch's ids; nothing was written. */
   | { readonly kind: 'recorded'; readonly current: bigint; readonly recorded: RecordedEvent[] }
@@ -101,74 +101,59 @@ type AppendRow = {
   r_metadata: RecordedEvent['metadata'] | null;
 };
 
-/**
- * One append in one statement: `append_events` takes the stream lock, reads the stream's version
- * and the events already stored under the batch's ids, and, when nothing is recorded and
- * `expected` (null: any) matches, inserts the batch inside the append lock (taken and released by
- * the function, so the caller must release it after a failure). The version check itself is the
- * caller's (`checkExpectedVersion` on a 'current' outcome), so every adapter refuses alike.
- */
-export async function appendEvents(
-  query: Query,
-  functionName: string,
-  lock: { readonly classId: number; readonly name: string; readonly channel: string },
-  streamId: string,
-  batch: readonly NewEvent[],
-  expected: bigint | null,
-): Promise<AppendOutcome> {
-  const sql = `SELECT * FROM ${functionName}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::json[], $9::json[])`;
-  const { rows } = await query<AppendRow>(
-    sql,
-    [
-      streamId,
-      expected === null ? null : expected.toString(),
-      lock.classId,
-      lock.name,
-      lock.channel,
-      batch.map((event) => event.id),
-      batch.map((event) => event.type),
-      batch.map((event) => stringifyJson(event.data)),
-      batch.map((event) => stringifyJson(event.metadata)),
-    ],
-    statementName(sql),
-  );
-  return outcomeOf(rows, batch);
-}
-
-/** One append of a batch statement (`append_batch`). */
-export interface BatchedAppend {
+/** One append of an `append_group` statement. */
+export interface GroupedAppend {
   readonly streamId: string;
   readonly batch: readonly NewEvent[];
+  /** null: any version. */
   readonly expected: bigint | null;
 }
 
 /**
- * Several appends, to different streams, in one statement and one transaction (`append_batch`,
- * see the migrations): each is judged as `appendEvents` judges one; outcomes in the given order.
- * The same lock rule applies: after a failure the caller releases the append lock.
+ * One or several appends, to different streams, in one statement and one transaction
+ * (`append_group`, see the migrations): the function takes the streams' locks, reads their
+ * versions and the events already stored under the batches' ids, and, for each append where
+ * nothing is recorded and `expected` matches, inserts the batch inside the append lock (taken and
+ * released by the function, so after a failure the caller releases it). Outcomes in the given
+ * order. The version check itself is the caller's (`checkExpectedVersion` on a 'current'
+ * outcome), so every adapter refuses alike.
  */
-export async function appendBatch(
+export async function appendGroup(
   query: Query,
   functionName: string,
   lock: { readonly classId: number; readonly name: string; readonly channel: string },
-  appends: readonly BatchedAppend[],
+  appends: readonly GroupedAppend[],
 ): Promise<AppendOutcome[]> {
-  const list = (values: readonly string[]) => `[${values.join(',')}]`;
-  // Data and metadata go in as JSON text of their own (no second encoding).
-  const document = list(
-    appends.map(
-      ({ streamId, batch, expected }) =>
-        `{"s":${JSON.stringify(streamId)},"e":${expected === null ? 'null' : `"${expected}"`},` +
-        `"i":${JSON.stringify(batch.map((event) => event.id))},` +
-        `"t":${JSON.stringify(batch.map((event) => event.type))},` +
-        `"d":${list(batch.map((event) => stringifyJson(event.data)))},` +
-        `"m":${list(batch.map((event) => stringifyJson(event.metadata)))}}`,
-    ),
-  );
-  const sql = `SELECT * FROM ${functionName}($1, $2, $3, $4::json)`;
+  const owners: number[] = [];
+  const ids: string[] = [];
+  const types: string[] = [];
+  // Data and metadata go in as JSON text of their own, one array each (no second encoding).
+  const data: string[] = [];
+  const metadata: string[] = [];
+  appends.forEach(({ batch }, index) => {
+    for (const event of batch) {
+      owners.push(index);
+      ids.push(event.id);
+      types.push(event.type);
+      data.push(stringifyJson(event.data));
+      metadata.push(stringifyJson(event.metadata));
+    }
+  });
+  const sql = `SELECT * FROM ${functionName}($1, $2, $3, $4::text[], $5::bigint[], $6::integer[], $7::uuid[], $8::text[], $9::json, $10::json)`;
   const { rows } = await query<AppendRow & { r_index: number }>(
     sql,
-    [lock.classId, lock.name, lock.channel, document],
+    [
+      lock.classId,
+      lock.name,
+      lock.channel,
+      appends.map((append) => append.streamId),
+      appends.map(({ expected }) => (expected === null ? null : expected.toString())),
+      owners,
+      ids,
+      types,
+      `[${data.join(',')}]`,
+      `[${metadata.join(',')}]`,
+    ],
     statementName(sql),
   );
   const byAppend = appends.map((): AppendRow[] => []);

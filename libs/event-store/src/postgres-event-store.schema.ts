@@ -138,6 +138,85 @@ const migrations = (schema: string): readonly string[] => [
      PERFORM pg_notify(p_channel, '');
    END
    $fn$`,
+  // The successor of append_events and append_batch (both stay for processes of the previous
+  // release): one or several appends to different streams in one statement and one transaction,
+  // each judged as append_events judges one, with the appends as parallel arrays instead of one
+  // JSON document, so the server parses no envelope: p_streams and p_expected (null: any) per
+  // append; per event, in append order, its append's index (p_owners, from 0; an append without
+  // events has none and gets its 'current' row), id and type; the events' data and metadata as
+  // two JSON arrays of the texts as written (ids are distinct within an append). The stream
+  // reads and the version checks are one statement each for the whole group, and 'appended' rows
+  // carry only what the caller needs (index, position, version), not the data it sent.
+  `CREATE FUNCTION ${schema}.append_group(
+     p_lock_class integer, p_lock_name text, p_channel text, p_streams text[], p_expected bigint[],
+     p_owners integer[], p_ids uuid[], p_types text[], p_data json, p_metadata json)
+   RETURNS TABLE (r_index integer, r_status text, r_current bigint, r_position bigint,
+                  r_stream_id text, r_version bigint, r_id uuid, r_type text, r_data json,
+                  r_metadata json)
+   LANGUAGE plpgsql
+   -- Every statement below finds its rows by key whatever the arguments: planned once per
+   -- session, not at every call.
+   SET plan_cache_mode = force_generic_plan
+   AS $fn$
+   DECLARE
+     v_key bigint;
+     v_currents bigint[];
+     v_recorded integer[] := '{}';
+     v_refused integer[];
+   BEGIN
+     FOR v_key IN SELECT DISTINCT hashtextextended(s, 0) FROM unnest(p_streams) AS s ORDER BY 1 LOOP
+       PERFORM pg_advisory_xact_lock(v_key);
+     END LOOP;
+     SELECT array_agg((SELECT COALESCE(MAX(e.version), 0) FROM ${schema}.events AS e
+                        WHERE e.stream_id = a.stream) ORDER BY a.n)
+       INTO v_currents FROM unnest(p_streams) WITH ORDINALITY AS a (stream, n);
+     RETURN QUERY
+       SELECT u.owner, 'recorded'::text, v_currents[u.owner + 1], e.position, e.stream_id,
+              e.version, e.id, e.type, e.data, e.metadata
+         FROM ${schema}.events AS e
+         JOIN unnest(p_ids, p_owners) AS u (id, owner) ON u.id = e.id
+        WHERE e.id = ANY (p_ids);
+     IF FOUND THEN
+       SELECT array_agg(DISTINCT u.owner) INTO v_recorded
+         FROM unnest(p_ids, p_owners) AS u (id, owner)
+        WHERE EXISTS (SELECT 1 FROM ${schema}.events AS e WHERE e.id = u.id);
+     END IF;
+     SELECT COALESCE(array_agg(a.n::integer - 1), '{}') INTO v_refused
+       FROM unnest(p_expected) WITH ORDINALITY AS a (expected, n)
+      WHERE NOT (a.n::integer - 1 = ANY (v_recorded))
+        AND (NOT (a.n::integer - 1 = ANY (p_owners))
+             OR (a.expected IS NOT NULL AND a.expected <> v_currents[a.n]));
+     RETURN QUERY
+       SELECT r.i, 'current'::text, v_currents[r.i + 1], NULL::bigint, NULL::text, NULL::bigint,
+              NULL::uuid, NULL::text, NULL::json, NULL::json
+         FROM unnest(v_refused) AS r (i);
+     IF cardinality(v_recorded) + cardinality(v_refused) = cardinality(p_streams) THEN
+       RETURN;
+     END IF;
+     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+       RAISE EXCEPTION 'internal: a transaction id was assigned before the append lock';
+     END IF;
+     PERFORM pg_advisory_lock(p_lock_class, hashtext(p_lock_name));
+     RETURN QUERY
+       WITH inserted AS (
+         INSERT INTO ${schema}.events AS e (stream_id, version, id, type, data, metadata)
+         SELECT p_streams[b.owner + 1],
+                v_currents[b.owner + 1] + row_number() OVER (PARTITION BY b.owner ORDER BY b.n),
+                b.id, b.type, b.data, b.metadata
+           FROM ROWS FROM (unnest(p_owners), unnest(p_ids), unnest(p_types),
+                           json_array_elements(p_data), json_array_elements(p_metadata))
+                  WITH ORDINALITY AS b (owner, id, type, data, metadata, n)
+          WHERE NOT (b.owner = ANY (v_recorded || v_refused))
+          ORDER BY b.n
+         RETURNING e.stream_id, e.version, e.position)
+       SELECT array_position(p_streams, i.stream_id) - 1, 'appended'::text,
+              v_currents[array_position(p_streams, i.stream_id)], i.position, NULL::text,
+              i.version, NULL::uuid, NULL::text, NULL::json, NULL::json
+         FROM inserted AS i;
+     PERFORM pg_advisory_unlock(p_lock_class, hashtext(p_lock_name));
+     PERFORM pg_notify(p_channel, '');
+   END
+   $fn$`,
 ];
 
 /** Advisory lock keys (two-int4 form, a key space separate from the one-int8 stream locks). */
