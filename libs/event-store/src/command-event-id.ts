@@ -1,19 +1,22 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The engine's UUID v5 namespace for event ids derived from command ids (fixed forever). */
 const NAMESPACE = '3824c0e4-1daa-4404-bafa-e2c60b753b3b';
 
+const namespaceBytes = new Map<string, Buffer>();
+
 /** A name-based UUID, version 5 (RFC 9562 section 5.5: SHA-1 of the namespace's bytes and the name). */
 export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let prefix = namespaceBytes.get(namespace);
+  if (!prefix) {
+    prefix = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    namespaceBytes.set(namespace, prefix);
+  }
+  // One-shot hash (no Hash object per id); the first 16 bytes of the digest, in hex.
+  const hex = hash('sha1', Buffer.concat([prefix, Buffer.from(name, 'utf8')]), 'hex');
+  // Version 5 in the high nibble of byte 6, the RFC variant (10xx) in the high bits of byte 8.
+  const variant = (0x8 | (parseInt(hex[16], 16) & 0x3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
