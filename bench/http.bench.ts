@@ -26,6 +26,12 @@ const CONNECTIONS = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 32);
 /** How long each figure is measured, after a warm-up of WARMUP_MS under the same load. */
 const MEASURE_MS = Number(process.env.HTTP_BENCH_MS ?? 10_000);
 const WARMUP_MS = Number(process.env.HTTP_BENCH_WARMUP_MS ?? 2_000);
+/**
+ * The engine's window and the bare route's are each cut into this many slices, taken in turns
+ * (bare, engine, bare, engine...), so that both see the machine as it is during the same minute.
+ */
+const ROUNDS = Math.max(1, Number(process.env.HTTP_BENCH_ROUNDS ?? 5));
+// (Each slice lasts whole seconds, at least one: autocannon runs for whole seconds.)
 /** Only these stores (comma-separated); default both. */
 const STORES = (process.env.HTTP_BENCH_STORES ?? 'sqlite,postgres')
   .split(',')
@@ -95,98 +101,159 @@ interface LoadResult {
   readonly requests: number;
 }
 
-/** Runs autocannon for `ms` with CONNECTIONS connections; `setup` shapes every request. */
-async function load(
-  url: string,
-  ms: number,
-  setup: (request: autocannon.Request) => void,
-  path: string,
-  headers: Record<string, string>,
-): Promise<LoadResult> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: ms / 1000,
-    timeout: 10,
-    requests: [
+/** One autocannon run: its counts, its length and every response's latency (ms). */
+interface Window {
+  readonly ms: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly latencies: number[];
+}
+
+/** A server under load: its URL, the path and headers of its requests and how each is shaped. */
+interface Target {
+  readonly url: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly setup: (request: autocannon.Request) => void;
+}
+
+/** Runs autocannon on `target` for `ms` with CONNECTIONS connections. */
+function load(target: Target, ms: number): Promise<Window> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
       {
-        method: 'POST',
-        path,
-        headers,
-        body: MESSAGE,
-        setupRequest: (request: autocannon.Request) => {
-          setup(request);
-          return request;
-        },
+        url: target.url,
+        connections: CONNECTIONS,
+        pipelining: 1,
+        duration: ms / 1000,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: target.path,
+            headers: target.headers,
+            body: MESSAGE,
+            setupRequest: (request: autocannon.Request) => {
+              target.setup(request);
+              return request;
+            },
+          },
+        ],
       },
-    ],
+      (error, result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        resolve({
+          // autocannon counts its duration in whole seconds: the window's real length.
+          ms: result.duration * 1000,
+          requests: result.requests.total,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+          latencies,
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime: number) => {
+      latencies.push(responseTime);
+    });
   });
-  const completed = result.requests.total;
+}
+
+/** Windows taken apart, counted as one: the rate over their summed length, exact percentiles. */
+function combine(windows: readonly Window[]): LoadResult {
+  const latencies = windows.flatMap((window) => window.latencies).sort((a, b) => a - b);
+  const at = (share: number) =>
+    latencies.length === 0
+      ? 0
+      : latencies[Math.min(latencies.length - 1, Math.ceil(share * latencies.length) - 1)];
+  const sum = (pick: (window: Window) => number) =>
+    windows.reduce((total, window) => total + pick(window), 0);
+  const requests = sum((window) => window.requests);
   return {
-    rate: completed / (ms / 1000),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    requests: completed,
+    rate: requests / (sum((window) => window.ms) / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies.at(-1) ?? 0,
+    non2xx: sum((window) => window.non2xx),
+    errors: sum((window) => window.errors),
+    requests,
   };
 }
 
-/** Warm-up (not counted), then the measured window. */
-async function measure(
-  url: string,
-  setup: (request: autocannon.Request) => void,
-  path: string,
-  headers: Record<string, string>,
-): Promise<LoadResult> {
-  if (WARMUP_MS > 0) await load(url, WARMUP_MS, setup, path, headers);
-  return load(url, MEASURE_MS, setup, path, headers);
-}
-
-async function measureBareNest(): Promise<LoadResult> {
-  const server = await startServer('nest');
-  try {
-    const headers = { 'content-type': 'application/json' };
-    return await measure(server.ready.url, () => undefined, '/bare', headers);
-  } finally {
-    await server.close();
+/**
+ * Warm-up of both (not counted), then MEASURE_MS of each in ROUNDS slices taken in turns: the
+ * bare route's slice, then the engine's, and again, so that a machine whose speed changes during
+ * the run (other tenants of the host) moves both figures alike.
+ */
+async function measureInTurns(
+  bare: Target,
+  engine: Target,
+): Promise<{ bare: LoadResult; engine: LoadResult }> {
+  if (WARMUP_MS > 0) {
+    await load(bare, WARMUP_MS);
+    await load(engine, WARMUP_MS);
   }
+  const slice = Math.max(1_000, Math.round(MEASURE_MS / ROUNDS / 1_000) * 1_000);
+  const bareWindows: Window[] = [];
+  const engineWindows: Window[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    bareWindows.push(await load(bare, slice));
+    engineWindows.push(await load(engine, slice));
+  }
+  return { bare: combine(bareWindows), engine: combine(engineWindows) };
 }
 
 interface EngineResult {
+  /** The bare NestJS route, measured in turns with the engine. */
+  readonly bare: LoadResult;
   readonly plain: LoadResult;
   /** The same load, every request with a unique Idempotency-Key (stored with its answer). */
   readonly keyed: LoadResult;
   readonly worker: string;
 }
 
+/** The engine on `store` and a bare NestJS app, both started, measured in turns. */
 async function measureEngine(store: Store): Promise<EngineResult> {
-  const server = await startServer(store);
+  const bareServer = await startServer('nest');
   try {
-    const { url, token, incidentIds = [], worker = 'in-process' } = server.ready;
-    let next = 0;
-    // Request n goes to incident n mod N: with N far above the connection count, no two requests
-    // in flight touch one incident, so no command waits on or retries after another.
-    const setup =
-      (keyed: boolean) =>
-      (request: autocannon.Request): void => {
-        const id = incidentIds[next % incidentIds.length];
-        next += 1;
-        request.path = `/incidents/${id}/responses`;
-        if (keyed) request.headers = { ...request.headers, 'idempotency-key': randomUUID() };
+    const server = await startServer(store);
+    try {
+      const { url, token, incidentIds = [], worker = 'in-process' } = server.ready;
+      let next = 0;
+      // Request n goes to incident n mod N: with N far above the connection count, no two
+      // requests in flight touch one incident, so no command waits on or retries after another.
+      const setup =
+        (keyed: boolean) =>
+        (request: autocannon.Request): void => {
+          const id = incidentIds[next % incidentIds.length];
+          next += 1;
+          request.path = `/incidents/${id}/responses`;
+          if (keyed) request.headers = { ...request.headers, 'idempotency-key': randomUUID() };
+        };
+      const engine: Target = {
+        url,
+        path: `/incidents/${incidentIds[0]}/responses`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setup: setup(false),
       };
-    const headers = {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-    };
-    const path = `/incidents/${incidentIds[0]}/responses`;
-    const plain = await measure(url, setup(false), path, headers);
-    const keyed = await load(url, MEASURE_MS, setup(true), path, headers);
-    return { plain, keyed, worker };
+      const bare: Target = {
+        url: bareServer.ready.url,
+        path: '/bare',
+        headers: { 'content-type': 'application/json' },
+        setup: () => undefined,
+      };
+      const measured = await measureInTurns(bare, engine);
+      const keyed = combine([await load({ ...engine, setup: setup(true) }, MEASURE_MS)]);
+      return { bare: measured.bare, plain: measured.engine, keyed, worker };
+    } finally {
+      await server.close();
+    }
   } finally {
-    await server.close();
+    await bareServer.close();
   }
 }
 
@@ -272,25 +339,22 @@ const ratio = (value: number) => Math.round(value * 100) / 100;
  * autocannon (this process) shares the machine's cores with them.
  */
 export async function runHttpBench(): Promise<HttpBenchRow[]> {
-  const settings = `${CONNECTIONS} connections, ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up`;
+  const settings = `${CONNECTIONS} connections, ${MEASURE_MS / 1000} s (${ROUNDS} slices in turns with the bare route) after ${WARMUP_MS / 1000} s warm-up`;
   const rows: HttpBenchRow[] = [];
-  const bare = await measureBareNest();
-  rows.push(
-    {
-      name: 'bare NestJS POST route',
-      value: Math.round(bare.rate),
-      unit: 'req/s',
-      note: `${settings}; p99 ${bare.p99} ms; ${bare.non2xx + bare.errors} failed`,
-    },
-    { name: 'bare NestJS POST route p99', value: bare.p99, unit: 'ms' },
-  );
   for (const store of STORES) {
     const raw = await measureRawStore(store);
-    const { plain: result, keyed, worker } = await measureEngine(store);
+    const { bare, plain: result, keyed, worker } = await measureEngine(store);
     const failed = result.non2xx + result.errors;
     const keyedFailed = keyed.non2xx + keyed.errors;
-    const note = `${COMMAND}, ${settings}, worker ${worker}${failed > 0 ? `; ${failed} of ${result.requests} requests FAILED` : ''}`;
+    const note = `${COMMAND}, ${settings}, worker ${worker}${failed > 0 ? `; ${failed} of ${result.requests} requests FAILED (${result.non2xx} non-2xx, ${result.errors} errors or timeouts)` : ''}`;
     rows.push(
+      {
+        name: 'bare NestJS POST route, in turns with the engine',
+        store,
+        value: Math.round(bare.rate),
+        unit: 'req/s',
+        note: `${settings}; p99 ${ms(bare.p99)} ms; ${bare.non2xx + bare.errors} failed`,
+      },
       {
         name: 'HTTP command rate',
         store,

@@ -118,7 +118,7 @@ interface ReadStream<S> {
   readonly version: bigint;
   readonly handledBefore: readonly RecordedEvent[];
   /** Fingerprints of every event id of the stream, when it came through the cache. */
-  readonly eventIds?: ReadonlySet<number>;
+  readonly eventIds?: Set<number>;
 }
 
 async function readWhole<E extends DomainEvent, S>(
@@ -158,12 +158,9 @@ async function readThroughCache<E extends DomainEvent, S>(
     cache.delete(streamId);
     return readWhole(store, streamId, decider, eventId);
   }
-  let eventIds = cached.eventIds;
-  if (tail.length > 0) {
-    const grown = new Set(eventIds);
-    for (const event of tail) grown.add(eventIdFingerprint(event.id));
-    eventIds = grown;
-  }
+  // The entry's set grows in place (see StreamStateEntry.eventIds).
+  const { eventIds } = cached;
+  for (const event of tail) eventIds.add(eventIdFingerprint(event.id));
   if (eventIds.has(eventIdFingerprint(eventId(0))))
     return readWhole(store, streamId, decider, eventId);
   return {
@@ -304,7 +301,7 @@ function answerOf<C extends Command, E extends DomainEvent, S>(
   decided: readonly E[],
   batch: readonly NewEvent[],
   { nextVersion, positions }: AppendResult,
-  before: { readonly state: S; readonly version: bigint; readonly eventIds?: ReadonlySet<number> },
+  before: { readonly state: S; readonly version: bigint; readonly eventIds?: Set<number> },
   cache: StreamStateCache<S> | undefined,
 ): CommandResult<S> {
   const first = nextVersion - BigInt(batch.length) + 1n;
@@ -316,7 +313,8 @@ function answerOf<C extends Command, E extends DomainEvent, S>(
   }));
   const state = decided.reduce(decider.evolve, before.state);
   if (cache && before.eventIds && first === before.version + 1n) {
-    const eventIds = new Set(before.eventIds);
+    // Shared with the entry it was decided on, which it replaces (StreamStateEntry.eventIds).
+    const { eventIds } = before;
     for (const event of batch) eventIds.add(eventIdFingerprint(event.id));
     cache.set(streamId, { version: nextVersion, state, eventIds });
   }

@@ -60,8 +60,13 @@ export interface StreamStateEntry<State> {
   /** The stream's version the state is the fold of (0n: no events). */
   readonly version: bigint;
   readonly state: State;
-  /** Fingerprints (`eventIdFingerprint`) of every event id of versions 1..version. */
-  readonly eventIds: ReadonlySet<number>;
+  /**
+   * Fingerprints (`eventIdFingerprint`) of every event id of versions 1..version, and possibly of
+   * later ones: the set only grows, and the entry of the next version shares it (a command adds
+   * its batch's fingerprints instead of copying the set). A fingerprint too many is harmless: it
+   * only sends a command to the exact comparison on the whole stream.
+   */
+  readonly eventIds: Set<number>;
 }
 
 /** A 32-bit fingerprint of an event id (UUIDs are compared in lower case by the stores). */
