@@ -139,23 +139,18 @@ export class PostgresEventStore implements EventStore {
   /**
    * Sends the appends queued in this event loop turn: appends to different streams share one
    * statement and one transaction (`append_group`: one round trip, one commit), at most
-   * MAX_GROUP each; a second append to a stream already in a group goes in another group. An
-   * append without events (it only reports the version) goes alone. Appends to one stream are
-   * made in the order they were asked for: a group is sent once every earlier group with one of
-   * its streams has been answered (`streamTails`), in this turn or an earlier one.
+   * MAX_GROUP each; a second append to a stream already in a group goes in another group. Appends
+   * to one stream are made in the order they were asked for: a group is sent once every earlier
+   * group with one of its streams has been answered (`streamTails`), in this turn or an earlier
+   * one.
    */
   private send(queued: QueuedAppend[]): void {
     const groups: Array<{ streams: Set<string>; appends: QueuedAppend[] }> = [];
     for (const append of queued) {
-      let group =
-        append.batch.length === 0
-          ? undefined
-          : groups.find(
-              (candidate) =>
-                candidate.appends[0].batch.length > 0 &&
-                !candidate.streams.has(append.streamId) &&
-                candidate.appends.length < MAX_GROUP,
-            );
+      let group = groups.find(
+        (candidate) =>
+          !candidate.streams.has(append.streamId) && candidate.appends.length < MAX_GROUP,
+      );
       if (!group) {
         group = { streams: new Set(), appends: [] };
         groups.push(group);
@@ -171,10 +166,11 @@ export class PostgresEventStore implements EventStore {
           : Promise.allSettled(earlier).then(() => this.sendGroup(appends));
       const tail = this.track(sent);
       for (const stream of streams) this.streamTails.set(stream, tail);
-      void tail.then(() => {
+      const forget = () => {
         for (const stream of streams)
           if (this.streamTails.get(stream) === tail) this.streamTails.delete(stream);
-      });
+      };
+      void tail.then(forget, forget);
     }
   }
 
