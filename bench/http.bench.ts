@@ -29,9 +29,9 @@ const WARMUP_MS = Number(process.env.HTTP_BENCH_WARMUP_MS ?? 2_000);
 /**
  * The engine's window and the bare route's are each cut into this many slices, taken in turns
  * (bare, engine, bare, engine...), so that both see the machine as it is during the same minute.
+ * Each slice lasts whole seconds, at least one: autocannon runs for whole seconds.
  */
 const ROUNDS = Math.max(1, Number(process.env.HTTP_BENCH_ROUNDS ?? 5));
-// (Each slice lasts whole seconds, at least one: autocannon runs for whole seconds.)
 /** Only these stores (comma-separated); default both. */
 const STORES = (process.env.HTTP_BENCH_STORES ?? 'sqlite,postgres')
   .split(',')

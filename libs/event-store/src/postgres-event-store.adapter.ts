@@ -185,7 +185,7 @@ export class PostgresEventStore implements EventStore {
       await this.appendOne(only).then(only.resolve, only.reject);
       return;
     }
-    await this.appendGroup(appends).catch(async (error: unknown) => {
+    await this.appendTogether(appends).catch(async (error: unknown) => {
       const failure = mapPostgresError(error);
       if (failure instanceof StoreUnavailableError) {
         // Unavailable for one is unavailable for all: answer at once, without a retry each.
@@ -199,7 +199,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Several appends in one statement; each promise settles with its own answer. */
-  private async appendGroup(appends: readonly QueuedAppend[]): Promise<void> {
+  private async appendTogether(appends: readonly QueuedAppend[]): Promise<void> {
     const outcomes = await this.appendStatement(appends);
     appends.forEach((append, index) => {
       try {
