@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { createDtoTransformer } from './dto-transformer';
 import { HttpProblem } from './http-problem';
 
 /** One broken rule of a request's shape; nested fields dotted (`customer.plan`, `holidays.0`). */
@@ -10,7 +11,8 @@ export interface FieldError {
 /**
  * DTO validation at the edge: unknown fields refused, no implicit type conversion (a string
  * "2" is not a severity), every broken rule answered at once as 400 `validation-failed` with
- * `errors: [{ field, message }]`.
+ * `errors: [{ field, message }]`. Bodies become DTO instances through `createDtoTransformer`
+ * (class-transformer, with a shortcut for classes without its decorators).
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -19,6 +21,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
+    transformerPackage: createDtoTransformer(),
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationProblem(flattenValidationErrors(errors)),
   });
