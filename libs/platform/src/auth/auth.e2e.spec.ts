@@ -43,8 +43,11 @@ class ProbeController {
 
 @Injectable()
 class FakeLeadDirectory extends LeadDirectory {
+  /** `customer/user` of the nominated leads. */
+  static readonly nominated = new Set(['acme/lead-1']);
+
   async isNominatedLead(customerId: string, userId: string): Promise<boolean> {
-    return customerId === 'acme' && userId === 'lead-1';
+    return FakeLeadDirectory.nominated.has(`${customerId}/${userId}`);
   }
 }
 
@@ -148,6 +151,28 @@ describe('AuthGuard with AUTH_JWT_SECRET', () => {
   ])('answers a lead token of %s 403 not-a-lead', async (_what, sub, org) => {
     const token = await hs256({ role: 'customer-lead', org }, sub);
     await expectProblem(await get('/probe/me', token), 403, 'not-a-lead');
+  });
+
+  it('holds a token it has already verified to each route’s roles', async () => {
+    const token = await hs256({ role: 'engineer' }, 'e-remembered');
+    expect((await get('/probe/me', token)).status).toBe(200);
+    await expectProblem(await get('/probe/admin', token), 403, 'forbidden');
+    expect(await (await get('/probe/me', token)).json()).toEqual({
+      id: 'e-remembered',
+      role: 'engineer',
+    });
+  });
+
+  it('asks whether a lead is nominated on every request, with a token already verified too', async () => {
+    const token = await hs256({ role: 'customer-lead', org: 'acme' }, 'lead-3');
+    FakeLeadDirectory.nominated.add('acme/lead-3');
+    try {
+      expect((await get('/probe/me', token)).status).toBe(200);
+      FakeLeadDirectory.nominated.delete('acme/lead-3');
+      await expectProblem(await get('/probe/me', token), 403, 'not-a-lead');
+    } finally {
+      FakeLeadDirectory.nominated.delete('acme/lead-3');
+    }
   });
 
   it('serves a public route without a token', async () => {

@@ -101,6 +101,17 @@ describe('TokenVerifier', () => {
       expect((await refusal(verifier, forged)).getStatus()).toBe(401);
     });
 
+    it('tells a token verified within the minute without waiting, and no other', async () => {
+      const start = Date.now();
+      const { clock, verifying } = clockAt(start);
+      const token = await sign({ role: 'engineer' }, { expires: '1h' });
+      expect(verifying.rememberedActor(token)).toBeUndefined();
+      await verifying.verify(token);
+      expect(verifying.rememberedActor(token)).toEqual({ id: 'u-1', role: 'engineer' });
+      clock.now = start + 61_000;
+      expect(verifying.rememberedActor(token)).toBeUndefined();
+    });
+
     it('hands out a copy: changing one answer does not change the next', async () => {
       const token = await sign({ role: 'engineer' });
       const first = await verifier.verify(token);

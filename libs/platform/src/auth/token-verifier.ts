@@ -74,11 +74,8 @@ export class TokenVerifier {
   /** @throws HttpProblem 401 `unauthorized`, or 503 when the identity provider cannot be reached */
   async verify(token: string): Promise<Actor> {
     const now = this.now();
-    const known = this.verified.get(token);
-    if (known !== undefined) {
-      if (now < known.until) return { ...known.actor };
-      this.verified.delete(token);
-    }
+    const known = this.remembered(token, now);
+    if (known !== undefined) return known;
     const { actor, exp } = await this.verifyNow(token, now);
     if (typeof exp === 'number' && Number.isFinite(exp)) {
       if (this.verified.size >= VERIFIED_MAX_ENTRIES) {
@@ -88,6 +85,22 @@ export class TokenVerifier {
       this.verified.set(token, { actor: { ...actor }, until });
     }
     return actor;
+  }
+
+  /**
+   * The actor of a token verified within the last minute and not expired since, without waiting
+   * (the request's guard then needs no promise); undefined when the token must be verified.
+   */
+  rememberedActor(token: string): Actor | undefined {
+    return this.remembered(token, this.now());
+  }
+
+  private remembered(token: string, now: number): Actor | undefined {
+    const known = this.verified.get(token);
+    if (known === undefined) return undefined;
+    if (now < known.until) return { ...known.actor };
+    this.verified.delete(token);
+    return undefined;
   }
 
   /** Verifies the token at `now`: its actor and its `exp` (seconds). */

@@ -100,11 +100,20 @@ export class IdempotencyGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous for a request without a key: Nest then awaits nothing for this guard. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
     if (key === undefined || !METHODS.has(request.method)) return true;
+    return this.claimFor(context, request, key);
+  }
+
+  private async claimFor(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+    key: string | string[],
+  ): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (!request.actor && !this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       // Keys are scoped to the caller: without one, two callers' answers could be mixed up.
