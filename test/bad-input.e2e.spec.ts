@@ -121,7 +121,7 @@ const endpoints: Record<string, Endpoint> = {
   },
 };
 
-describe('Bad input for every POST endpoint: 4xx problem+json, nothing recorded', () => {
+describe('Bad input for every POST endpoint: 4xx problem+json (415 for a body that is not JSON), nothing recorded', () => {
   let engine: EngineHarness;
   let desk: SupportDesk;
   const tokens: Record<Who, string> = { admin: '', engineer: '', lead: '' };
@@ -169,6 +169,22 @@ describe('Bad input for every POST endpoint: 4xx problem+json, nothing recorded'
               expect.objectContaining({ field: expect.any(String), message: expect.any(String) }),
             ]),
           );
+      }
+      // Bodies are JSON: a form or plain text is refused as such, whatever it holds.
+      for (const [type, raw] of [
+        ['application/x-www-form-urlencoded', 'message=m&workaround=w&title=t'],
+        ['text/plain', 'm'],
+      ]) {
+        const answer = await engine.call('POST', endpoint.path(incident.id), {
+          token: tokens[endpoint.who],
+          raw,
+          headers: { 'content-type': type },
+        });
+        expect({ type, status: answer.status, code: answer.body?.code }).toEqual({
+          type,
+          status: 415,
+          code: 'unsupported-media-type',
+        });
       }
       expect(await engine.store.readAll(0n, 100_000)).toEqual(before);
     },

@@ -13,6 +13,9 @@ export async function createEngineApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(startup), {
     // Errors while building the app reach the caller (fail-fast in main.ts) instead of exiting.
     abortOnError: false,
+    // configureHttpApp registers the body parsers (JSON, the raw types) and answers any other
+    // body 415 before Nest's defaults would run: those would only be layers every request walks.
+    bodyParser: false,
     ...options,
   });
   configureHttpApp(app, startup.config);
