@@ -5,6 +5,8 @@ import { eventually, newEvent } from './event-store.contract-kit';
 import { StoreUnavailableError } from './event-store.errors';
 import type { EventStore } from './event-store.port';
 import { PostgresEventStore } from './postgres-event-store.adapter';
+import { appendGroup, type GroupedAppend, type Query } from './postgres-event-store.queries';
+import { LOCK_CLASS } from './postgres-event-store.schema';
 import { createTestDatabase, type TestDatabase } from './postgres-event-store.test-database';
 
 let database: TestDatabase;
@@ -49,6 +51,41 @@ describe('PostgreSQL event store', () => {
       connectionString: 'postgres://postgres@127.0.0.1:1/none',
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('looks up recorded ids through the index, also in a session that first appended to a small table', async () => {
+    // append_group's plans are made once per session: made while the table holds a few dozen
+    // events (a new deployment), the look-up of a group's ids would scan the whole table on
+    // every append from then on.
+    const schema = `s_${randomBytes(5).toString('hex')}`;
+    const first = await PostgresEventStore.connect({ connectionString: database.url, schema });
+    for (let n = 0; n < 40; n += 1) await first.append(`early-${n}`, [newEvent('x')], 'no-stream');
+    await first.close();
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const query: Query = (text, values, name) => client.query({ text, values, name });
+      const lock = { classId: LOCK_CLASS.append, name: schema, channel: `${schema}_appends` };
+      const group = (n: number): GroupedAppend[] =>
+        Array.from({ length: 10 }, (_, i) => ({
+          streamId: `plan-${n}-${i}`,
+          batch: [newEvent('x')],
+          expected: null,
+        }));
+      const append = (n: number) => appendGroup(query, `${schema}.append_group`, lock, group(n));
+      for (let n = 0; n < 50; n += 1) await append(n);
+      await client.query('BEGIN');
+      await append(50);
+      const { rows } = await client.query<{ seq_scan: string }>(
+        `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE schemaname = $1 AND relname = 'events'`,
+        [schema],
+      );
+      await client.query('ROLLBACK');
+      expect(Number(rows[0].seq_scan)).toBe(0);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
   });
 
   it('runs migrations once, also when two processes start at the same time', async () => {
