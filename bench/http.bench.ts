@@ -32,6 +32,15 @@ const WARMUP_MS = Number(process.env.HTTP_BENCH_WARMUP_MS ?? 2_000);
  * Each slice lasts whole seconds, at least one: autocannon runs for whole seconds.
  */
 const ROUNDS = Math.max(1, Number(process.env.HTTP_BENCH_ROUNDS ?? 5));
+/**
+ * Each slice opens its connections anew and follows the other server's slice: its first moments
+ * are a start (32 requests at once on fresh connections, up to 120 ms on PostgreSQL), not the
+ * steady load. So each slice comes after this much of the same load, not counted (0: none;
+ * whole seconds, as the slices).
+ */
+const SLICE_WARMUP_MS = ((ms) => (ms > 0 ? Math.max(1_000, Math.round(ms / 1_000) * 1_000) : 0))(
+  Number(process.env.HTTP_BENCH_SLICE_WARMUP_MS ?? 1_000),
+);
 /** Only these stores (comma-separated); default both. */
 const STORES = (process.env.HTTP_BENCH_STORES ?? 'sqlite,postgres')
   .split(',')
@@ -185,9 +194,10 @@ function combine(windows: readonly Window[]): LoadResult {
 }
 
 /**
- * Warm-up of both (not counted), then MEASURE_MS of each in ROUNDS slices taken in turns: the
- * bare route's slice, then the engine's, and again, so that a machine whose speed changes during
- * the run (other tenants of the host) moves both figures alike.
+ * Warm-up of both (not counted), then MEASURE_MS of each in ROUNDS slices taken in turns, each
+ * after SLICE_WARMUP_MS of its own (not counted): the bare route's slice, then the engine's, and
+ * again, so that a machine whose speed changes during the run (other tenants of the host) moves
+ * both figures alike.
  */
 async function measureInTurns(
   bare: Target,
@@ -200,9 +210,13 @@ async function measureInTurns(
   const slice = Math.max(1_000, Math.round(MEASURE_MS / ROUNDS / 1_000) * 1_000);
   const bareWindows: Window[] = [];
   const engineWindows: Window[] = [];
+  const measured = async (target: Target): Promise<Window> => {
+    if (SLICE_WARMUP_MS > 0) await load(target, SLICE_WARMUP_MS);
+    return load(target, slice);
+  };
   for (let round = 0; round < ROUNDS; round += 1) {
-    bareWindows.push(await load(bare, slice));
-    engineWindows.push(await load(engine, slice));
+    bareWindows.push(await measured(bare));
+    engineWindows.push(await measured(engine));
   }
   return { bare: combine(bareWindows), engine: combine(engineWindows) };
 }
@@ -339,7 +353,9 @@ const ratio = (value: number) => Math.round(value * 100) / 100;
  * autocannon (this process) shares the machine's cores with them.
  */
 export async function runHttpBench(): Promise<HttpBenchRow[]> {
-  const settings = `${CONNECTIONS} connections, ${MEASURE_MS / 1000} s (${ROUNDS} slices in turns with the bare route) after ${WARMUP_MS / 1000} s warm-up`;
+  const sliceWarmup =
+    SLICE_WARMUP_MS > 0 ? `, each after ${SLICE_WARMUP_MS / 1000} s not counted` : '';
+  const settings = `${CONNECTIONS} connections, ${MEASURE_MS / 1000} s (${ROUNDS} slices in turns with the bare route${sliceWarmup}) after ${WARMUP_MS / 1000} s warm-up`;
   const rows: HttpBenchRow[] = [];
   for (const store of STORES) {
     const raw = await measureRawStore(store);
