@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { HttpProblem } from './http-problem';
 import { createValidationPipe, flattenValidationErrors } from './validation.pipe';
@@ -25,9 +25,21 @@ class OpenDto {
 
 const body: ArgumentMetadata = { type: 'body', metatype: OpenDto };
 
-async function refusal(value: unknown): Promise<HttpProblem> {
+/** No class-transformer decorator: its instances are made by the transformer's shortcut. */
+class NoteDto {
+  @IsString()
+  message!: string;
+
+  @IsOptional()
+  @IsString()
+  kind: string = 'incident';
+}
+
+const note: ArgumentMetadata = { type: 'body', metatype: NoteDto };
+
+async function refusal(value: unknown, metadata: ArgumentMetadata = body): Promise<HttpProblem> {
   try {
-    await createValidationPipe().transform(value, body);
+    await createValidationPipe().transform(value, metadata);
   } catch (error) {
     if (error instanceof HttpProblem) return error;
     throw error;
@@ -72,6 +84,34 @@ describe('createValidationPipe', () => {
     expect(problem.body.errors).toEqual([
       { field: 'severity', message: 'severity must not be greater than 4' },
     ]);
+  });
+});
+
+describe('createValidationPipe, DTO classes without class-transformer decorators', () => {
+  it('passes a valid body as an instance of its DTO, field initialisers kept', async () => {
+    const result = await createValidationPipe().transform({ message: 'x' }, note);
+    expect(result).toBeInstanceOf(NoteDto);
+    expect(result).toEqual({ message: 'x', kind: 'incident' });
+  });
+
+  it('still refuses unknown fields and wrong types', async () => {
+    const problem = await refusal({ message: 7, admin: true }, note);
+    expect(problem.body.code).toBe('validation-failed');
+    expect(problem.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'admin', message: 'property admin should not exist' },
+        { field: 'message', message: 'message must be a string' },
+      ]),
+    );
+  });
+
+  it('drops a key the instance inherits (toString), as class-transformer always has', async () => {
+    const result = (await createValidationPipe().transform(
+      { message: 'x', toString: 'y' },
+      note,
+    )) as object;
+    expect(Object.hasOwn(result, 'toString')).toBe(false);
+    expect(result).toEqual({ message: 'x', kind: 'incident' });
   });
 });
 
