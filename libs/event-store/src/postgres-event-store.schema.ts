@@ -218,10 +218,10 @@ const migrations = (schema: string): readonly string[] => [
    END
    $fn$`,
   // append_group's plans are made once per session (force_generic_plan), from the statistics of
-  // that moment: a session that first appends to a new, empty table plans the look-up of
-  // recorded ids as a sequential scan, and keeps it while the table grows (every group then reads
-  // every event) until an ANALYZE happens to invalidate it. Each of its statements finds rows by
-  // key, so it takes the indexes whatever the statistics say.
+  // that moment: a session whose first append finds a few dozen events in the table (a new
+  // deployment) plans the look-up of recorded ids as a sequential scan, and keeps it while the
+  // table grows (every group then reads every event) until an ANALYZE happens to invalidate it.
+  // Each of its statements finds rows by key, so it takes the indexes whatever the statistics say.
   `ALTER FUNCTION ${schema}.append_group(integer, text, text, text[], bigint[], integer[], uuid[],
                                          text[], json, json)
      SET enable_seqscan = off`,

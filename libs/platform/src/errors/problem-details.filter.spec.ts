@@ -6,10 +6,7 @@ import { QueueUnavailableError } from './queue-unavailable';
 /** What the filter logged and answered for one exception of a request with this correlation id. */
 function handle(exception: unknown, correlationId: string) {
   const logged: Array<{ level: string; args: unknown[] }> = [];
-  const capture =
-    (level: string) =>
-    (...args: unknown[]) =>
-      logged.push({ level, args });
+  const capture = (level: string) => (...args: unknown[]) => logged.push({ level, args });
   const logger: LoggerService = {
     log: capture('log'),
     error: capture('error'),
