@@ -26,6 +26,8 @@ const CONNECTIONS = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 32);
 /** How long each figure is measured, after a warm-up of WARMUP_MS under the same load. */
 const MEASURE_MS = Number(process.env.HTTP_BENCH_MS ?? 10_000);
 const WARMUP_MS = Number(process.env.HTTP_BENCH_WARMUP_MS ?? 2_000);
+/** A duration as autocannon runs it: whole seconds, at least one. */
+const wholeSeconds = (ms: number): number => Math.max(1_000, Math.round(ms / 1_000) * 1_000);
 /**
  * The engine's window and the bare route's are each cut into this many slices, taken in turns
  * (bare, engine, bare, engine...), so that both see the machine as it is during the same minute.
@@ -38,7 +40,7 @@ const ROUNDS = Math.max(1, Number(process.env.HTTP_BENCH_ROUNDS ?? 5));
  * steady load. So each slice comes after this much of the same load, not counted (0: none;
  * whole seconds, as the slices).
  */
-const SLICE_WARMUP_MS = ((ms) => (ms > 0 ? Math.max(1_000, Math.round(ms / 1_000) * 1_000) : 0))(
+const SLICE_WARMUP_MS = ((ms: number) => (ms > 0 ? wholeSeconds(ms) : 0))(
   Number(process.env.HTTP_BENCH_SLICE_WARMUP_MS ?? 1_000),
 );
 /** Only these stores (comma-separated); default both. */
@@ -207,7 +209,7 @@ async function measureInTurns(
     await load(bare, WARMUP_MS);
     await load(engine, WARMUP_MS);
   }
-  const slice = Math.max(1_000, Math.round(MEASURE_MS / ROUNDS / 1_000) * 1_000);
+  const slice = wholeSeconds(MEASURE_MS / ROUNDS);
   const bareWindows: Window[] = [];
   const engineWindows: Window[] = [];
   const measured = async (target: Target): Promise<Window> => {

@@ -56,8 +56,9 @@ export interface PostgresEventStoreOptions {
  *    advisory lock (LOCK_CLASS.append, per schema) taken and released by the one statement that
  *    makes the append (the `append_group` function, see the migrations), and nothing before it
  *    writes, so getting a transaction id (at the first insert) and drawing positions is one step
- *    no other append interleaves with: for any two appends, the one with the lower `transaction_id` has all the lower positions. The lock is not
- *    held until COMMIT, so commits still overlap and their WAL flushes are grouped.
+ *    no other append interleaves with: for any two appends, the one with the lower
+ *    `transaction_id` has all the lower positions. The lock is not held until COMMIT, so commits
+ *    still overlap and their WAL flushes are grouped.
  * 2. Readers only return rows with `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`: every
  *    transaction below the oldest still running has finished, so such a row is final (committed and
  *    visible, or rolled back and never visible). By rule 1, every position below a returned row
