@@ -1,5 +1,5 @@
 // The server side of the `http` benchmark, run in a child process of its own (forked by
-// http.bench.ts with bench/register.cjs), so that the load generator and the server share the
+// http.bench.ts with scripts/register-ts.cjs), so that the load generator and the server share the
 // machine's cores as a client and a deployed API would, not one event loop.
 //
 //   target 'sqlite' | 'postgres': the real engine (createEngineApp, the test harness's setup: a

@@ -64,7 +64,7 @@ interface Server {
 
 /** Forks bench/http-server.ts for `target` and waits until it listens. */
 function startServer(target: 'nest' | Store): Promise<Server> {
-  const execArgv = ['-r', join(__dirname, 'register.cjs')];
+  const execArgv = ['-r', join(__dirname, '..', 'scripts', 'register-ts.cjs')];
   if (CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`);
   const child: ChildProcess = fork(join(__dirname, 'http-server.ts'), [target], {
     execArgv,

@@ -1,5 +1,5 @@
 // The benchmarks (`npm run bench`): runs the TypeScript suites `bench/<name>.bench.ts` without a
-// build step (bench/register.cjs compiles them with @swc/core), prints one table and writes
+// build step (scripts/register-ts.cjs compiles them with @swc/core), prints one table and writes
 // `bench/results/<timestamp>-<suites>.json` and `bench/results/latest.md`.
 //
 //   npm run bench                     every suite
@@ -43,7 +43,7 @@ async function runSuiteHere(file) {
     error instanceof Error ? (error.stack ?? error.message) : String(error);
   let message;
   try {
-    require(path.join(benchDir, 'register.cjs'));
+    require(path.join(root, 'scripts', 'register-ts.cjs'));
     const suite = require(file);
     const runners = Object.entries(suite).filter(
       ([name, value]) => /^run\w*Bench$/.test(name) && typeof value === 'function',
@@ -106,7 +106,7 @@ function gitCommit() {
 }
 
 async function main(args) {
-  require(path.join(benchDir, 'register.cjs'));
+  require(path.join(root, 'scripts', 'register-ts.cjs'));
   const report = require(path.join(benchDir, 'bench-report.ts'));
 
   const save = !args.includes('--no-save');

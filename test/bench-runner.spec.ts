@@ -210,7 +210,7 @@ describe('bench runner: the TypeScript require hook', () => {
       const root = resolve(__dirname, '..');
       const child = spawnSync(
         process.execPath,
-        ['-r', join(root, 'bench', 'register.cjs'), '-e', `require(${JSON.stringify(file)})`],
+        ['-r', join(root, 'scripts', 'register-ts.cjs'), '-e', `require(${JSON.stringify(file)})`],
         {
           cwd: root,
           encoding: 'utf8',

@@ -9,13 +9,13 @@ import { dropPrefix, signTestToken } from './engine-harness';
 import { freePort } from './throwaway-redis';
 
 /**
- * The engine's programs as real processes (`node -r bench/register.cjs apps/.../main.ts`, no build
+ * The engine's programs as real processes (`node -r scripts/register-ts.cjs apps/.../main.ts`, no build
  * step), for tests that signal, kill -9 or starve them. Every child is tracked: `killEngineProcesses`
  * (in afterAll) kills whatever is still running, even after a failed test.
  */
 
 const ROOT = resolve(__dirname, '../..');
-const REGISTER = join(ROOT, 'bench/register.cjs');
+const REGISTER = join(ROOT, 'scripts/register-ts.cjs');
 const MAIN = { api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts' } as const;
 const SECRET = 'fault-tests-secret-that-is-long-enough-for-hs256';
 const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

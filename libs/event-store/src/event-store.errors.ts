@@ -35,7 +35,8 @@ export class EventIdConflictError extends EventStoreError {
   constructor(
     readonly streamId: string,
     readonly eventIds: readonly string[],
-    reason: string,
+    /** Why the batch is not a replay, as the message ends. */
+    readonly reason: string,
   ) {
     super(`stream ${streamId}: event id(s) ${eventIds.join(', ')} already recorded: ${reason}`);
     this.name = 'EventIdConflictError';

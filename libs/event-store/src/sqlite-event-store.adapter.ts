@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
 import { AppendQueue, type QueuedAppend } from './append-queue';
 import { StoreUnavailableError } from './event-store.errors';
@@ -14,15 +14,19 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
-import {
-  checkExpectedVersion,
-  checkFeedArgs,
-  normaliseBatch,
-  replayedResult,
-} from './event-store.rules';
+import { checkFeedArgs, normaliseBatch } from './event-store.rules';
 import { startPollingSubscription, SubscriptionRegistry } from './polling-subscription';
 import { SqliteQueries } from './sqlite-event-store.queries';
 import { migrateSqlite } from './sqlite-event-store.schema';
+import {
+  failureError,
+  mapSqliteError,
+  openSqliteWriter,
+  serialiseAppend,
+  type SerialisedAppend,
+  type WriteOutcome,
+} from './sqlite-event-store.writer';
+import { openSqliteFile, SqliteWriterThread } from './sqlite-event-store.writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' (a private database, for tests). */
@@ -33,24 +37,31 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/**
+ * Appends handed to the writer thread at once (measured with 32 concurrent HTTP commands: 8 or 16
+ * gave about 15 % more commands/s than whole turns, 4 less). Groups that reach the thread while it
+ * commits share its next transaction, so this bounds the wait, not the size of a commit.
+ */
+const MAX_GROUP = 16;
+
 /** Appends in this process wake the subscriptions of every store open on the same file at once. */
 const appendListeners = new Map<string, Set<() => void>>();
-
-/** An append waiting for the next group commit. */
-type AppendOutcome =
-  | { readonly ok: true; readonly result: AppendResult; readonly written: boolean }
-  | { readonly ok: false; readonly error: unknown };
 
 /**
  * The embedded default: one SQLite file in WAL mode. SQLite has one writer at a time and positions
  * come from AUTOINCREMENT inside the write transaction, so commit order is position order and
  * readers can never see a gap that fills later.
  *
- * Group commit: appends are queued and written at the end of the event loop turn (setImmediate),
- * all those queued in one turn in ONE transaction, so they share one fsync. Each append runs in a
- * savepoint of its own with its own checks, exactly as alone: a refused append (expected version,
- * event id) rolls back only itself. Every promise settles after the commit that made it durable,
- * or rejects with every append of the group when that commit fails.
+ * Group commit: appends are queued and written together, all those queued in one event loop turn
+ * (setImmediate; for a file, at most MAX_GROUP at a time) in ONE transaction, so they share one
+ * fsync. Each append runs in a savepoint of its own with its own checks, exactly as alone: a refused
+ * append (expected version, event id) rolls back only itself. Every promise settles after the
+ * commit that made it durable, or rejects with every append of the group when that commit fails.
+ *
+ * A file is written by a thread of its own (`SqliteWriterThread`), so that neither the commits
+ * (their fsync, now and then a checkpoint) nor a wait for another process's write lock stop the
+ * event loop; the adapter's own connection only reads. An in-memory database is private to its
+ * connection, so there the adapter's connection writes too, with the same writer.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -59,28 +70,21 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new SubscriptionRegistry();
   private closed = false;
   private readonly queries: SqliteQueries;
-  private readonly appends = new AppendQueue((group) => this.write(group));
-  private readonly groupTransaction: Database.Transaction<
-    (group: readonly QueuedAppend[]) => AppendOutcome[]
-  >;
-  private readonly appendTransaction: Database.Transaction<
-    (
-      streamId: string,
-      batch: readonly NewEvent[],
-      expected: ExpectedVersion,
-    ) => { result: AppendResult; written: boolean }
-  >;
+  private readonly appends: AppendQueue;
+  /** Writes a group: on the writer thread (a file) or on this connection (in memory). */
+  private readonly writeGroup: (group: readonly SerialisedAppend[]) => Promise<WriteOutcome[]>;
+  private readonly thread: SqliteWriterThread | undefined;
+  /** Groups sent to the writer thread and not answered yet. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: SqliteEventStoreOptions) {
     const inMemory = options.path === ':memory:' || options.path === '';
     this.key = inMemory ? `memory:${Math.random()}` : resolve(options.path);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
-      if (!inMemory) db.pragma('journal_mode = WAL');
-      // FULL: an acknowledged append survives a power cut (the store is the source of truth).
-      db.pragma('synchronous = FULL');
+      db = openSqliteFile(options.path, busyTimeoutMs);
       migrateSqlite(db);
     } catch (error) {
       db?.close();
@@ -88,30 +92,16 @@ export class SqliteEventStore implements EventStore {
     }
     this.db = db;
     this.queries = new SqliteQueries(this.db);
-    this.appendTransaction = this.db.transaction((streamId, batch, expected) => {
-      const replay = replayedResult(streamId, batch, this.queries.byIds(batch.map((e) => e.id)));
-      if (replay) return { result: replay, written: false };
-      const current = this.queries.currentVersion(streamId);
-      checkExpectedVersion(streamId, expected, current);
-      const positions = batch.map((event, index) =>
-        this.queries.insert(streamId, current + BigInt(index + 1), event),
-      );
-      const nextVersion = current + BigInt(batch.length);
-      return { result: { nextVersion, positions }, written: batch.length > 0 };
-    });
-    // Nested in the group's transaction, each appendTransaction call is a savepoint.
-    this.groupTransaction = this.db.transaction((group) =>
-      group.map((append): AppendOutcome => {
-        try {
-          return {
-            ok: true,
-            ...this.appendTransaction(append.streamId, append.batch, append.expected),
-          };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    );
+    // The writer thread commits a full group at once while the event loop goes on deciding.
+    this.appends = new AppendQueue((group) => this.write(group), inMemory ? Infinity : MAX_GROUP);
+    if (inMemory) {
+      const write = openSqliteWriter(this.db);
+      this.writeGroup = async (group) => this.guard(() => write(group));
+    } else {
+      const thread = new SqliteWriterThread(this.key, busyTimeoutMs);
+      this.thread = thread;
+      this.writeGroup = (group) => thread.write(group);
+    }
   }
 
   async append(
@@ -124,22 +114,35 @@ export class SqliteEventStore implements EventStore {
     return this.appends.add(streamId, batch, expected);
   }
 
-  /** Writes the appends of a turn in one transaction (one fsync), then settles their promises. */
-  private write(group: QueuedAppend[]): void {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = this.guard(() => this.groupTransaction.immediate(group));
-    } catch (error) {
-      for (const append of group) append.reject(error);
-      return;
+  /** Sends the appends of a turn to be written in one transaction, then settles their promises. */
+  private write(queued: QueuedAppend[]): void {
+    const group: QueuedAppend[] = [];
+    const serialised: SerialisedAppend[] = [];
+    for (const append of queued) {
+      try {
+        serialised.push(serialiseAppend(append.streamId, append.batch, append.expected));
+        group.push(append);
+      } catch (error) {
+        append.reject(error);
+      }
     }
+    if (group.length === 0) return;
+    const settled = this.writeGroup(serialised).then(
+      (outcomes) => this.settle(group, outcomes),
+      (error: unknown) => group.forEach((append) => append.reject(error)),
+    );
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  private settle(group: readonly QueuedAppend[], outcomes: readonly WriteOutcome[]): void {
     let written = false;
     outcomes.forEach((outcome, index) => {
       if (outcome.ok) {
         written ||= outcome.written;
         group[index].resolve(outcome.result);
       } else {
-        group[index].reject(mapSqliteError(outcome.error));
+        group[index].reject(failureError(outcome.failure));
       }
     });
     if (written) appendListeners.get(this.key)?.forEach((listener) => listener());
@@ -176,6 +179,7 @@ export class SqliteEventStore implements EventStore {
 
   async ping(): Promise<void> {
     this.guard(() => this.db.prepare('SELECT 1').get());
+    await this.thread?.ping();
   }
 
   async close(): Promise<void> {
@@ -183,6 +187,8 @@ export class SqliteEventStore implements EventStore {
     // Appends already accepted are written before the file closes.
     this.appends.flush();
     this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.thread?.close();
     await this.subscriptions.stopAll();
     this.db.close();
   }
@@ -209,13 +215,4 @@ export class SqliteEventStore implements EventStore {
       throw mapSqliteError(error);
     }
   }
-}
-
-const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|CORRUPT|PROTOCOL)/;
-
-function mapSqliteError(error: unknown): unknown {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && UNAVAILABLE.test(code)
-    ? new StoreUnavailableError(`SQLite: ${String(message)}`, { cause: error })
-    : error;
 }

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { NewEvent, RecordedEvent } from './event-store.port';
-import { stringifyJson } from './event-store.rules';
+import type { RecordedEvent } from './event-store.port';
 import type { FeedPage } from './polling-subscription';
 
 type EventRow = {
@@ -59,17 +58,19 @@ export class SqliteQueries {
     return (this.statements.currentVersion.get(streamId) as { version: bigint }).version;
   }
 
-  /** Inserts one event; returns its position. */
-  insert(streamId: string, version: bigint, event: NewEvent): bigint {
-    const data = stringifyJson(event.data);
-    const metadata = stringifyJson(event.metadata);
+  /** Inserts one event, its data and metadata already JSON text; returns its position. */
+  insert(
+    streamId: string,
+    version: bigint,
+    event: { id: string; type: string; data: string; metadata: string },
+  ): bigint {
     const { lastInsertRowid } = this.statements.insert.run(
       streamId,
       version,
       event.id,
       event.type,
-      data,
-      metadata,
+      event.data,
+      event.metadata,
     );
     return BigInt(lastInsertRowid);
   }

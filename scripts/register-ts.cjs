@@ -1,7 +1,8 @@
-// A require hook for running the TypeScript benchmarks without a build step: `.ts` files are
+// A require hook for running the TypeScript sources without a build step (the benchmarks, the
+// engine's processes in the fault tests, the SQLite writer thread under Jest): `.ts` files are
 // compiled on the fly with @swc/core (the same settings Jest uses through @swc/jest) and the
 // `@engine/<name>` path aliases resolve to `libs/<name>/src`, as tsconfig.json's `paths` do.
-// Usage: `require('./bench/register.cjs')`, or `node -r ./bench/register.cjs`.
+// Usage: `require('./scripts/register-ts.cjs')`, or `node -r ./scripts/register-ts.cjs`.
 const Module = require('node:module');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
