@@ -45,7 +45,7 @@ interface ThreadData {
 
 type Request =
   | { readonly id: number; readonly type: 'append'; readonly group: readonly SerialisedAppend[] }
-  | { readonly id: number; readonly type: 'ping' | 'close' };
+  | { readonly id: number; readonly type: 'close' };
 
 const CLOSED: WriteFailure = {
   kind: 'store-unavailable',
@@ -109,18 +109,8 @@ function serve(data: ThreadData, port: NonNullable<typeof parentPort>): void {
       }
       return;
     }
-    // A ping or a close comes after every append sent before it.
+    // A close comes after every append sent before it.
     flush();
-    if (request.type === 'ping') {
-      if (!db) return reply({ id: request.id, failure: unusable ?? CLOSED });
-      try {
-        db.prepare('SELECT 1').get();
-        reply({ id: request.id, done: true });
-      } catch (error) {
-        reply({ id: request.id, failure: toWriteFailure(error) });
-      }
-      return;
-    }
     db?.close();
     db = undefined;
     write = undefined;
@@ -171,13 +161,6 @@ export class SqliteWriterThread {
     return 'outcomes' in reply ? reply.outcomes : [];
   }
 
-  /** Whether the thread can use the file (nothing to ask before the first append). */
-  async ping(): Promise<void> {
-    if (!this.worker) return;
-    const reply = await this.request({ type: 'ping' });
-    if ('failure' in reply) throw failureError(reply.failure);
-  }
-
   /** Closes the thread's connection after every group already sent, and ends the thread. */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -187,7 +170,7 @@ export class SqliteWriterThread {
   }
 
   private request(message: { type: 'append'; group: readonly SerialisedAppend[] }): Promise<Reply>;
-  private request(message: { type: 'ping' | 'close' }): Promise<Reply>;
+  private request(message: { type: 'close' }): Promise<Reply>;
   private request(message: Omit<Request, 'id'>): Promise<Reply> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
