@@ -13,13 +13,14 @@ import {
 
 /**
  * The SQLite file's writer on a thread of its own. better-sqlite3 is synchronous: on the event
- * loop, every group commit (the inserts, the WAL write, its fsync and now and then a checkpoint)
- * stopped the process's HTTP work until it returned. Here the thread holds its own connection to
- * the file and does the writing, while the adapter's connection on the event loop only reads.
+ * loop, a group commit (the inserts, the WAL write, its fsync and now and then a checkpoint) or a
+ * wait for another process's write lock would stop the process's HTTP work until it returned. The
+ * thread holds its own connection to the file and does the writing; the adapter's connection on
+ * the event loop only reads.
  *
  * The thread answers each group after its commit, so an append is acknowledged, and seen by any
- * reader, only once it is durable, as before. Groups are written in the order sent; groups that
- * arrive while the thread is busy share the next transaction.
+ * reader, only once it is durable. Groups are written in the order sent; groups that arrive while
+ * the thread is busy share its next transaction.
  */
 
 /** Opens a connection to the store's file as both sides use it: WAL, fsync on every commit. */
