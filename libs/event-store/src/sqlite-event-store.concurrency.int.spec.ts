@@ -10,22 +10,13 @@ const WRITERS = 8;
 const EVENTS_PER_WRITER = 1_000;
 
 /**
- * Runs in a worker thread with its own SQLite connection: compiles the adapter's TypeScript with
- * @swc/core on the fly, then appends EVENTS_PER_WRITER events in batches of 1-5 to four streams of
- * its own, each append with the exact expected version.
+ * Runs in a worker thread with its own SQLite connection (the TypeScript sources compiled on the fly
+ * by scripts/register-ts.cjs), then appends EVENTS_PER_WRITER events in batches of 1-5 to four
+ * streams of its own, each append with the exact expected version.
  */
 const WRITER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
-const swc = require(workerData.swc);
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
+require(workerData.register);
 const { randomUUID } = require('node:crypto');
 const { SqliteEventStore } = require(workerData.adapter);
 (async () => {
@@ -61,7 +52,7 @@ function runWriter(writer: number, path: string): Promise<number> {
         writer,
         path,
         events: EVENTS_PER_WRITER,
-        swc: require.resolve('@swc/core'),
+        register: join(__dirname, '..', '..', '..', 'scripts', 'register-ts.cjs'),
         adapter: require.resolve('./sqlite-event-store.adapter.ts'),
       },
     });
