@@ -40,9 +40,8 @@ const ROUNDS = Math.max(1, Number(process.env.HTTP_BENCH_ROUNDS ?? 5));
  * steady load. So each slice comes after this much of the same load, not counted (0: none;
  * whole seconds, as the slices).
  */
-const SLICE_WARMUP_MS = ((ms: number) => (ms > 0 ? wholeSeconds(ms) : 0))(
-  Number(process.env.HTTP_BENCH_SLICE_WARMUP_MS ?? 1_000),
-);
+const SLICE_WARMUP_SETTING = Number(process.env.HTTP_BENCH_SLICE_WARMUP_MS ?? 1_000);
+const SLICE_WARMUP_MS = SLICE_WARMUP_SETTING > 0 ? wholeSeconds(SLICE_WARMUP_SETTING) : 0;
 /** Only these stores (comma-separated); default both. */
 const STORES = (process.env.HTTP_BENCH_STORES ?? 'sqlite,postgres')
   .split(',')

@@ -26,7 +26,7 @@ import {
   type SerialisedAppend,
   type WriteOutcome,
 } from './sqlite-event-store.writer';
-import { openSqliteFile, SqliteWriterThread } from './sqlite-event-store.writer-thread';
+import { isInMemory, openSqliteFile, SqliteWriterThread } from './sqlite-event-store.writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' (a private database, for tests). */
@@ -78,7 +78,7 @@ export class SqliteEventStore implements EventStore {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: SqliteEventStoreOptions) {
-    const inMemory = options.path === ':memory:' || options.path === '';
+    const inMemory = isInMemory(options.path);
     this.key = inMemory ? `memory:${Math.random()}` : resolve(options.path);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from './event-store.port';
 import type { FeedPage } from './polling-subscription';
+import type { SerialisedEvent } from './sqlite-event-store.writer';
 
 type EventRow = {
   position: bigint;
@@ -59,11 +60,7 @@ export class SqliteQueries {
   }
 
   /** Inserts one event, its data and metadata already JSON text; returns its position. */
-  insert(
-    streamId: string,
-    version: bigint,
-    event: { id: string; type: string; data: string; metadata: string },
-  ): bigint {
+  insert(streamId: string, version: bigint, event: SerialisedEvent): bigint {
     const { lastInsertRowid } = this.statements.insert.run(
       streamId,
       version,

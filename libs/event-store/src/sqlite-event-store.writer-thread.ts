@@ -23,12 +23,14 @@ import {
  * the thread is busy share its next transaction.
  */
 
+/** Whether `path` names a private in-memory database rather than a file. */
+export const isInMemory = (path: string): boolean => path === ':memory:' || path === '';
+
 /** Opens a connection to the store's file as both sides use it: WAL, fsync on every commit. */
 export function openSqliteFile(path: string, busyTimeoutMs: number): Database.Database {
-  const inMemory = path === ':memory:' || path === '';
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
-    if (!inMemory) db.pragma('journal_mode = WAL');
+    if (!isInMemory(path)) db.pragma('journal_mode = WAL');
     // FULL: an acknowledged append survives a power cut (the store is the source of truth).
     db.pragma('synchronous = FULL');
     return db;
@@ -159,7 +161,9 @@ export class SqliteWriterThread {
   async write(group: readonly SerialisedAppend[]): Promise<WriteOutcome[]> {
     const reply = await this.request({ type: 'append', group });
     if ('failure' in reply) throw failureError(reply.failure);
-    return 'outcomes' in reply ? reply.outcomes : [];
+    if (!('outcomes' in reply))
+      throw new Error('the SQLite writer thread answered an append with no outcomes');
+    return reply.outcomes;
   }
 
   /** Closes the thread's connection after every group already sent, and ends the thread. */
