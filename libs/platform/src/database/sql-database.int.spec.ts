@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import Database from 'better-sqlite3';
+import { Kysely, sql, SqliteDialect } from 'kysely';
 import { loadEngineConfig } from '../config/engine-config';
 import { StartupError } from '../startup/startup-error';
 import { createTestSqlTarget, type TestSqlTarget } from '../testing/test-databases';
-import { createSqlDatabase, type SqlDatabase } from './sql-database';
+import { createSqlDatabase, withStatementCache, type SqlDatabase } from './sql-database';
 import { openReadStore } from './sql-database.module';
 import type { SqlMigration } from './sql-migrations';
 
@@ -106,6 +107,73 @@ describe('createSqlDatabase', () => {
   it('needs the setting of its kind', async () => {
     await expect(createSqlDatabase({ kind: 'sqlite' })).rejects.toThrow('needs sqlitePath');
     await expect(createSqlDatabase({ kind: 'postgres' })).rejects.toThrow('needs databaseUrl');
+  });
+});
+
+interface NotesDb {
+  notes: { id: number; text?: string };
+}
+
+describe('withStatementCache', () => {
+  const opened: Database.Database[] = [];
+  const open = (): Database.Database => {
+    const sqlite = new Database(':memory:');
+    opened.push(sqlite);
+    return sqlite;
+  };
+  afterEach(() => {
+    for (const sqlite of opened.splice(0)) if (sqlite.open) sqlite.close();
+  });
+
+  it('prepares each SQL text once and hands the same statement back', () => {
+    const cached = withStatementCache(open());
+    const first = cached.prepare('SELECT 1 AS one');
+    expect(cached.prepare('SELECT 1 AS one')).toBe(first);
+    expect(cached.prepare('SELECT 2 AS two')).not.toBe(first);
+    expect(first.all([])).toEqual([{ one: 1 }]);
+  });
+
+  it('keeps at most its capacity, the first prepared dropped first', () => {
+    const cached = withStatementCache(open(), 2);
+    const one = cached.prepare('SELECT 1');
+    const two = cached.prepare('SELECT 2');
+    cached.prepare('SELECT 3');
+    expect(cached.prepare('SELECT 2')).toBe(two);
+    expect(cached.prepare('SELECT 1')).not.toBe(one);
+  });
+
+  it('answers with the schema as it is now after a migration changed it under a kept statement', async () => {
+    const db = new Kysely<NotesDb>({
+      dialect: new SqliteDialect({ database: withStatementCache(open()) }),
+    });
+    await sql`CREATE TABLE notes (id integer PRIMARY KEY)`.execute(db);
+    await db.insertInto('notes').values({ id: 1 }).execute();
+    expect(await db.selectFrom('notes').selectAll().execute()).toEqual([{ id: 1 }]);
+    await sql`ALTER TABLE notes ADD COLUMN text text NOT NULL DEFAULT 'none'`.execute(db);
+    expect(await db.selectFrom('notes').selectAll().execute()).toEqual([{ id: 1, text: 'none' }]);
+    await db.destroy();
+  });
+
+  it('runs a query while another of the same text is streamed, one after the other', async () => {
+    const db = new Kysely<NotesDb>({
+      dialect: new SqliteDialect({ database: withStatementCache(open()) }),
+    });
+    await sql`CREATE TABLE notes (id integer PRIMARY KEY)`.execute(db);
+    await db
+      .insertInto('notes')
+      .values([{ id: 1 }, { id: 2 }, { id: 3 }])
+      .execute();
+    const query = db.selectFrom('notes').select('id').orderBy('id');
+    const streamed: number[] = [];
+    const [, all] = await Promise.all([
+      (async () => {
+        for await (const row of query.stream()) streamed.push(row.id);
+      })(),
+      query.execute(),
+    ]);
+    expect(streamed).toEqual([1, 2, 3]);
+    expect(all).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    await db.destroy();
   });
 });
 

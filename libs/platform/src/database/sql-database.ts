@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import { Pool } from 'pg';
 import { applySqlMigrations, type SqlMigration } from './sql-migrations';
 
@@ -63,7 +69,7 @@ export async function createSqlDatabase(options: SqlDatabaseOptions): Promise<Sq
 function dialectFor(options: SqlDatabaseOptions): SqliteDialect | PostgresDialect {
   switch (options.kind) {
     case 'sqlite':
-      return new SqliteDialect({ database: openSqlite(options) });
+      return new SqliteDialect({ database: withStatementCache(openSqlite(options)) });
     case 'postgres': {
       if (!options.databaseUrl) throw new TypeError("SQL database 'postgres' needs databaseUrl");
       const pool = new Pool({
@@ -102,4 +108,37 @@ function openSqlite(options: SqlDatabaseOptions): Database.Database {
     throw error;
   }
   return sqlite;
+}
+
+/** Prepared statements kept per SQLite connection; past this many, the first prepared goes first. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, with each SQL text prepared once. The driver
+ * prepares every query it runs; better-sqlite3's `prepare` parses and plans the SQL again each
+ * time, which cost as much as running a small insert. A statement is used by one query at a time:
+ * the driver's one connection is held by a query (or a stream, or a transaction) until it ends.
+ * SQLite prepares a statement again by itself when the schema changed under it.
+ */
+export function withStatementCache(
+  sqlite: Database.Database,
+  capacity = STATEMENT_CACHE_SIZE,
+): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= capacity)
+          statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
