@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { createSqlDatabase, type SqlDatabase } from '../database/sql-database';
 import { IDEMPOTENCY_MIGRATIONS } from './idempotency.migrations';
@@ -66,5 +67,51 @@ describe('IdempotencyStore on a SQLite file', () => {
     expect(found.map((record) => record?.state === 'done' && record.answer.body)).toEqual(
       ids.map((_, i) => `${i}`),
     );
+  });
+
+  it('claims of one turn share a transaction and still get one winner per key', async () => {
+    const store = new IdempotencyStore(database);
+    const now = Date.now();
+    const ids = Array.from({ length: 10 }, (_, i) => ({ ...id, key: `k-${i}` }));
+    const claimed = await Promise.all(
+      [...ids, ...ids].map((each) => store.claim(each, 'f', now, 60_000)),
+    );
+    expect(claimed).toEqual([...ids.map(() => true), ...ids.map(() => false)]);
+    expect(await synchronous()).toBe(2);
+  });
+
+  it('refuses every write of a turn whose transaction fails, and records none of them', async () => {
+    await database.close();
+    database = await createSqlDatabase({
+      kind: 'sqlite',
+      sqlitePath: join(dir, 'read.db'),
+      busyTimeoutMs: 50,
+    });
+    const store = new IdempotencyStore(database);
+    const now = Date.now();
+    const [done, first, second] = ['k-done', 'k-1', 'k-2'].map((key) => ({ ...id, key }));
+    expect(await store.claim(done, 'f', now, 60_000)).toBe(true);
+
+    const other = new Database(join(dir, 'read.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const answer = { outcome: 'response', status: 200, body: '{}', headers: {} } as const;
+      const writes = await Promise.allSettled([
+        store.claim(first, 'f', now, 60_000),
+        store.complete(done, answer, now),
+        store.claim(second, 'f', now, 60_000),
+      ]);
+      expect(writes.map((write) => write.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(String((writes[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+
+    expect(await store.find(first, now)).toBeUndefined();
+    expect(await store.find(second, now)).toBeUndefined();
+    expect(await store.find(done, now)).toMatchObject({ state: 'in-flight' });
+    expect(await synchronous()).toBe(2);
+    expect(await store.claim(first, 'f', now, 60_000)).toBe(true);
   });
 });

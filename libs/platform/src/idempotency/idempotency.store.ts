@@ -42,28 +42,45 @@ export type IdempotencyRecord =
   | { readonly state: 'in-flight'; readonly fingerprint: string; readonly updatedAt: number }
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-interface PendingAnswer {
-  readonly id: IdempotencyScope;
-  readonly answer: StoredAnswer;
-  readonly now: number;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
+/** A write waiting for the end of the event loop turn (SQLite file). */
+type PendingWrite =
+  | {
+      readonly kind: 'claim';
+      readonly id: IdempotencyScope;
+      readonly fingerprint: string;
+      readonly now: number;
+      readonly retentionMs: number;
+      readonly resolve: (claimed: boolean) => void;
+      readonly reject: (error: unknown) => void;
+    }
+  | {
+      readonly kind: 'answer';
+      readonly id: IdempotencyScope;
+      readonly answer: StoredAnswer;
+      readonly now: number;
+      readonly resolve: (done: true) => void;
+      readonly reject: (error: unknown) => void;
+    };
 
 /**
  * The rows of `idempotency_keys` (see IDEMPOTENCY_MIGRATIONS).
  *
  * Durability: a stored answer (`complete`) is on disk before the request is answered, so a
  * replay after a crash gets it. A claim is only a lease of a request in flight: on SQLite it is
- * committed without its own fsync (WAL, `synchronous = NORMAL` for that one statement; the next
- * durable commit of the file flushes it too). Lost in a power cut, it is as if its process had
- * died, which it did: a retry runs the request again, as it would once the lease expired.
- * The answers stored within one event loop turn share one transaction and so one fsync.
+ * committed without its own fsync (WAL, `synchronous = NORMAL` for that commit; the next durable
+ * commit of the file flushes it too). Lost in a power cut, it is as if its process had died,
+ * which it did: a retry runs the request again, as it would once the lease expired.
+ *
+ * On a SQLite file the claims and answers of one event loop turn are written in one transaction,
+ * one commit for all of them (durable, with its fsync, when it holds an answer); each promise
+ * settles after that commit. Should the transaction fail, none of it is written and every write
+ * of the turn is refused with its error: a claim refused is a request refused, an answer refused
+ * is sent anyway and its key waits for the lease (see IdempotencyGuard).
  */
 export class IdempotencyStore {
   private readonly db: Kysely<IdempotencyTables>;
   private readonly onSqliteFile: boolean;
-  private pendingAnswers: PendingAnswer[] = [];
+  private pendingWrites: PendingWrite[] = [];
 
   constructor(database: SqlDatabase) {
     this.db = database.db;
@@ -71,22 +88,16 @@ export class IdempotencyStore {
   }
 
   /** Inserts an in-flight row; false when the scope already has this key. */
-  async claim(
+  claim(
     id: IdempotencyScope,
     fingerprint: string,
     now: number,
     retentionMs: number,
   ): Promise<boolean> {
     if (!this.onSqliteFile) return this.insertClaim(this.db, id, fingerprint, now, retentionMs);
-    // One connection (Kysely's SQLite driver has one), held for the three statements.
-    return this.db.connection().execute(async (connection) => {
-      await sql`PRAGMA synchronous = NORMAL`.execute(connection);
-      try {
-        return await this.insertClaim(connection, id, fingerprint, now, retentionMs);
-      } finally {
-        await sql`PRAGMA synchronous = FULL`.execute(connection);
-      }
-    });
+    return new Promise<boolean>((resolve, reject) =>
+      this.queue({ kind: 'claim', id, fingerprint, now, retentionMs, resolve, reject }),
+    );
   }
 
   private async insertClaim(
@@ -146,28 +157,51 @@ export class IdempotencyStore {
     };
   }
 
-  /**
-   * Stores the answer durably. On a SQLite file the answers stored in one event loop turn are
-   * written in one transaction (one fsync for all of them); each promise settles after that commit.
-   */
-  complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
+  /** Stores the answer durably (on a SQLite file, with the other writes of the turn). */
+  async complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
     if (!this.onSqliteFile) return this.update(this.db, id, answer, now);
-    return new Promise<void>((resolve, reject) => {
-      this.pendingAnswers.push({ id, answer, now, resolve, reject });
-      if (this.pendingAnswers.length === 1) setImmediate(() => void this.flushAnswers());
-    });
+    await new Promise<true>((resolve, reject) =>
+      this.queue({ kind: 'answer', id, answer, now, resolve, reject }),
+    );
   }
 
-  private async flushAnswers(): Promise<void> {
-    const batch = this.pendingAnswers;
-    this.pendingAnswers = [];
+  private queue(write: PendingWrite): void {
+    this.pendingWrites.push(write);
+    if (this.pendingWrites.length === 1) setImmediate(() => void this.flushWrites());
+  }
+
+  /** The turn's writes in one transaction on the one connection (Kysely's SQLite driver has one). */
+  private async flushWrites(): Promise<void> {
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    const durable = batch.some((write) => write.kind === 'answer');
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const { id, answer, now } of batch) await this.update(trx, id, answer, now);
+      const claimed = await this.db.connection().execute(async (connection) => {
+        if (!durable) await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+        try {
+          return await connection.transaction().execute(async (trx) => {
+            const results: boolean[] = [];
+            for (const write of batch) {
+              if (write.kind === 'claim') {
+                const { id, fingerprint, now, retentionMs } = write;
+                results.push(await this.insertClaim(trx, id, fingerprint, now, retentionMs));
+              } else {
+                await this.update(trx, write.id, write.answer, write.now);
+                results.push(true);
+              }
+            }
+            return results;
+          });
+        } finally {
+          if (!durable) await sql`PRAGMA synchronous = FULL`.execute(connection);
+        }
       });
-      for (const pending of batch) pending.resolve();
+      batch.forEach((write, n) => {
+        if (write.kind === 'claim') write.resolve(claimed[n]);
+        else write.resolve(true);
+      });
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const write of batch) write.reject(error);
     }
   }
 
