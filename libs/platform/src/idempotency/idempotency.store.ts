@@ -42,45 +42,48 @@ export type IdempotencyRecord =
   | { readonly state: 'in-flight'; readonly fingerprint: string; readonly updatedAt: number }
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
-/** A write waiting for the end of the event loop turn (SQLite file). */
-type PendingWrite =
-  | {
-      readonly kind: 'claim';
-      readonly id: IdempotencyScope;
-      readonly fingerprint: string;
-      readonly now: number;
-      readonly retentionMs: number;
-      readonly resolve: (claimed: boolean) => void;
-      readonly reject: (error: unknown) => void;
-    }
-  | {
-      readonly kind: 'answer';
-      readonly id: IdempotencyScope;
-      readonly answer: StoredAnswer;
-      readonly now: number;
-      readonly resolve: (done: true) => void;
-      readonly reject: (error: unknown) => void;
-    };
+interface PendingClaim {
+  readonly id: IdempotencyScope;
+  readonly fingerprint: string;
+  readonly now: number;
+  readonly retentionMs: number;
+  readonly resolve: (claimed: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface PendingAnswer {
+  readonly id: IdempotencyScope;
+  readonly answer: StoredAnswer;
+  readonly now: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Rows per statement: 12 parameters each, far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 200;
 
 /**
  * The rows of `idempotency_keys` (see IDEMPOTENCY_MIGRATIONS).
  *
- * Durability: a stored answer (`complete`) is on disk before the request is answered, so a
- * replay after a crash gets it. A claim is only a lease of a request in flight: on SQLite it is
- * committed without its own fsync (WAL, `synchronous = NORMAL` for that commit; the next durable
- * commit of the file flushes it too). Lost in a power cut, it is as if its process had died,
- * which it did: a retry runs the request again, as it would once the lease expired.
+ * Writes are gathered per event loop turn: the turn's claims are one multi-row insert, its answers
+ * one multi-row update, so a busy API pays two statements per turn instead of two per request.
+ * Each promise settles once its statement is committed. On a SQLite file both statements share one
+ * transaction, one commit; on PostgreSQL each commits by itself. Should a statement fail, every
+ * write in it is refused with its error and none is recorded: a claim refused is a request
+ * refused, an answer refused is sent anyway and its key waits for the lease (IdempotencyGuard).
  *
- * On a SQLite file the claims and answers of one event loop turn are written in one transaction,
- * one commit for all of them (durable, with its fsync, when it holds an answer); each promise
- * settles after that commit. Should the transaction fail, none of it is written and every write
- * of the turn is refused with its error: a claim refused is a request refused, an answer refused
- * is sent anyway and its key waits for the lease (see IdempotencyGuard).
+ * Durability: a stored answer is on disk before the request is answered, so a replay after a
+ * crash gets it. A claim is only a lease of a request in flight: on SQLite a commit of claims
+ * alone skips its fsync (WAL, `synchronous = NORMAL` for that commit; the next durable commit of
+ * the file flushes it too). Lost in a power cut, it is as if its process had died, which it did:
+ * a retry runs the request again, as it would once the lease expired.
  */
 export class IdempotencyStore {
   private readonly db: Kysely<IdempotencyTables>;
   private readonly onSqliteFile: boolean;
-  private pendingWrites: PendingWrite[] = [];
+  private claims: PendingClaim[] = [];
+  private answers: PendingAnswer[] = [];
+  private flushScheduled = false;
 
   constructor(database: SqlDatabase) {
     this.db = database.db;
@@ -94,39 +97,18 @@ export class IdempotencyStore {
     now: number,
     retentionMs: number,
   ): Promise<boolean> {
-    if (!this.onSqliteFile) return this.insertClaim(this.db, id, fingerprint, now, retentionMs);
-    return new Promise<boolean>((resolve, reject) =>
-      this.queue({ kind: 'claim', id, fingerprint, now, retentionMs, resolve, reject }),
-    );
+    return new Promise<boolean>((resolve, reject) => {
+      this.claims.push({ id, fingerprint, now, retentionMs, resolve, reject });
+      this.scheduleFlush();
+    });
   }
 
-  private async insertClaim(
-    db: Kysely<IdempotencyTables>,
-    id: IdempotencyScope,
-    fingerprint: string,
-    now: number,
-    retentionMs: number,
-  ): Promise<boolean> {
-    const inserted = await db
-      .insertInto('idempotency_keys')
-      .values({
-        scope_hash: id.scopeHash,
-        idempotency_key: id.key,
-        scope: id.scope,
-        fingerprint,
-        state: 'in-flight',
-        outcome: null,
-        status_code: null,
-        response_body: null,
-        response_headers: null,
-        created_at: now,
-        updated_at: now,
-        expires_at: now + retentionMs,
-      })
-      .onConflict((conflict) => conflict.columns(['scope_hash', 'idempotency_key']).doNothing())
-      .returning('state')
-      .execute();
-    return inserted.length === 1;
+  /** Stores the answer durably. */
+  complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.answers.push({ id, answer, now, resolve, reject });
+      this.scheduleFlush();
+    });
   }
 
   async find(id: IdempotencyScope, now: number): Promise<IdempotencyRecord | undefined> {
@@ -157,73 +139,126 @@ export class IdempotencyStore {
     };
   }
 
-  /** Stores the answer durably (on a SQLite file, with the other writes of the turn). */
-  async complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
-    if (!this.onSqliteFile) return this.update(this.db, id, answer, now);
-    await new Promise<true>((resolve, reject) =>
-      this.queue({ kind: 'answer', id, answer, now, resolve, reject }),
-    );
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const claims = this.claims.splice(0);
+      const answers = this.answers.splice(0);
+      if (this.onSqliteFile) void this.writeTogether(claims, answers);
+      else void Promise.all([this.writeClaims(claims), this.writeAnswers(answers)]);
+    });
   }
 
-  private queue(write: PendingWrite): void {
-    this.pendingWrites.push(write);
-    if (this.pendingWrites.length === 1) setImmediate(() => void this.flushWrites());
-  }
-
-  /** The turn's writes in one transaction on the one connection (Kysely's SQLite driver has one). */
-  private async flushWrites(): Promise<void> {
-    const batch = this.pendingWrites;
-    this.pendingWrites = [];
-    const durable = batch.some((write) => write.kind === 'answer');
+  /** Inserts the claims and settles each; a failure refuses them all. */
+  private async writeClaims(claims: PendingClaim[]): Promise<void> {
+    if (claims.length === 0) return;
     try {
-      const claimed = await this.db.connection().execute(async (connection) => {
+      const won = await this.insertClaims(this.db, claims);
+      claims.forEach((claim, n) => claim.resolve(won[n]));
+    } catch (error) {
+      for (const claim of claims) claim.reject(error);
+    }
+  }
+
+  /** Updates the answered rows and settles each; a failure refuses them all. */
+  private async writeAnswers(answers: PendingAnswer[]): Promise<void> {
+    if (answers.length === 0) return;
+    try {
+      await this.updateAnswers(this.db, answers);
+      for (const answer of answers) answer.resolve();
+    } catch (error) {
+      for (const answer of answers) answer.reject(error);
+    }
+  }
+
+  /** SQLite file: claims and answers in one transaction on the one connection, one commit. */
+  private async writeTogether(claims: PendingClaim[], answers: PendingAnswer[]): Promise<void> {
+    const durable = answers.length > 0;
+    try {
+      const won = await this.db.connection().execute(async (connection) => {
         if (!durable) await sql`PRAGMA synchronous = NORMAL`.execute(connection);
         try {
           return await connection.transaction().execute(async (trx) => {
-            const results: boolean[] = [];
-            for (const write of batch) {
-              if (write.kind === 'claim') {
-                const { id, fingerprint, now, retentionMs } = write;
-                results.push(await this.insertClaim(trx, id, fingerprint, now, retentionMs));
-              } else {
-                await this.update(trx, write.id, write.answer, write.now);
-                results.push(true);
-              }
-            }
-            return results;
+            const claimed = await this.insertClaims(trx, claims);
+            await this.updateAnswers(trx, answers);
+            return claimed;
           });
         } finally {
           if (!durable) await sql`PRAGMA synchronous = FULL`.execute(connection);
         }
       });
-      batch.forEach((write, n) => {
-        if (write.kind === 'claim') write.resolve(claimed[n]);
-        else write.resolve(true);
-      });
+      claims.forEach((claim, n) => claim.resolve(won[n]));
+      for (const answer of answers) answer.resolve();
     } catch (error) {
-      for (const write of batch) write.reject(error);
+      for (const write of [...claims, ...answers]) write.reject(error);
     }
   }
 
-  private async update(
+  /**
+   * Whether each claim won its key: the first claim of a key in the batch is inserted (unless the
+   * key is taken already), any later one of the same key lost to it.
+   */
+  private async insertClaims(
     db: Kysely<IdempotencyTables>,
-    id: IdempotencyScope,
-    answer: StoredAnswer,
-    now: number,
+    claims: readonly PendingClaim[],
+  ): Promise<boolean[]> {
+    const rowKey = (scopeHash: string, key: string) => `${scopeHash} ${key}`;
+    const firsts = new Map<string, PendingClaim>();
+    for (const claim of claims) {
+      const key = rowKey(claim.id.scopeHash, claim.id.key);
+      if (!firsts.has(key)) firsts.set(key, claim);
+    }
+    const inserted = new Set<string>();
+    for (const chunk of chunks([...firsts.values()])) {
+      const rows = await db
+        .insertInto('idempotency_keys')
+        .values(
+          chunk.map(({ id, fingerprint, now, retentionMs }) => ({
+            scope_hash: id.scopeHash,
+            idempotency_key: id.key,
+            scope: id.scope,
+            fingerprint,
+            state: 'in-flight' as const,
+            outcome: null,
+            status_code: null,
+            response_body: null,
+            response_headers: null,
+            created_at: now,
+            updated_at: now,
+            expires_at: now + retentionMs,
+          })),
+        )
+        .onConflict((conflict) => conflict.columns(['scope_hash', 'idempotency_key']).doNothing())
+        .returning(['scope_hash', 'idempotency_key'])
+        .execute();
+      for (const row of rows) inserted.add(rowKey(row.scope_hash, row.idempotency_key));
+    }
+    return claims.map((claim) => {
+      const key = rowKey(claim.id.scopeHash, claim.id.key);
+      return firsts.get(key) === claim && inserted.has(key);
+    });
+  }
+
+  /** Marks the rows done with their answers (`VALUES` columns are column1.. in both dialects). */
+  private async updateAnswers(
+    db: Kysely<IdempotencyTables>,
+    answers: readonly PendingAnswer[],
   ): Promise<void> {
-    await db
-      .updateTable('idempotency_keys')
-      .set({
-        state: 'done',
-        outcome: answer.outcome,
-        status_code: answer.status,
-        response_body: answer.body,
-        response_headers: JSON.stringify(answer.headers),
-        updated_at: now,
-      })
-      .where('scope_hash', '=', id.scopeHash)
-      .where('idempotency_key', '=', id.key)
-      .execute();
+    for (const chunk of chunks(answers)) {
+      const rows = chunk.map(
+        ({ id, answer, now }) =>
+          sql`(${id.scopeHash}, ${id.key}, ${answer.outcome}, CAST(${answer.status} AS integer), ${answer.body}, ${JSON.stringify(answer.headers)}, CAST(${now} AS bigint))`,
+      );
+      await sql`
+        UPDATE idempotency_keys
+        SET state = 'done', outcome = v.column3, status_code = v.column4,
+            response_body = v.column5, response_headers = v.column6, updated_at = v.column7
+        FROM (VALUES ${sql.join(rows)}) AS v
+        WHERE idempotency_keys.scope_hash = v.column1
+          AND idempotency_keys.idempotency_key = v.column2`.execute(db);
+    }
   }
 
   /** Forgets an in-flight key (the request failed on our side), so a retry runs again. */
@@ -257,4 +292,12 @@ export class IdempotencyStore {
     }
     await query.execute();
   }
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let first = 0; first < items.length; first += ROWS_PER_STATEMENT) {
+    out.push(items.slice(first, first + ROWS_PER_STATEMENT));
+  }
+  return out;
 }
