@@ -363,7 +363,7 @@ export async function runHttpBench(): Promise<HttpBenchRow[]> {
     const { bare, plain: result, keyed, worker } = await measureEngine(store);
     const failed = result.non2xx + result.errors;
     const keyedFailed = keyed.non2xx + keyed.errors;
-    const note = `${COMMAND}, ${settings}, worker ${worker}${failed > 0 ? `; ${failed} of ${result.requests} requests FAILED (${result.non2xx} non-2xx, ${result.errors} errors or timeouts)` : ''}`;
+    const note = `${COMMAND}, ${settings}, ${worker === 'separate' ? 'API without its worker (RUN_WORKER=false)' : 'worker in the API process'}${failed > 0 ? `; ${failed} of ${result.requests} requests FAILED (${result.non2xx} non-2xx, ${result.errors} errors or timeouts)` : ''}`;
     rows.push(
       {
         name: 'bare NestJS POST route, in turns with the engine',
