@@ -179,3 +179,34 @@ describe('IdempotencyStore on a SQLite file', () => {
     expect(await store.claim(first, 'f', now, 60_000)).toBe(true);
   });
 });
+
+describe('IdempotencyStore, two processes on one PostgreSQL database', () => {
+  let target: TestSqlTarget;
+  const databases: SqlDatabase[] = [];
+
+  beforeEach(async () => {
+    target = await createTestSqlTarget('postgres');
+  });
+
+  afterEach(async () => {
+    await Promise.all(databases.splice(0).map((database) => database.close()));
+    await target.drop();
+  });
+
+  it('lets two processes claim the same keys at once, in opposite orders: each key won by one, none refused', async () => {
+    const [first, second] = await Promise.all([1, 2].map(() => createSqlDatabase(target)));
+    databases.push(first, second);
+    await first.migrate(IDEMPOTENCY_MIGRATIONS);
+    const stores = [new IdempotencyStore(first), new IdempotencyStore(second)];
+    const now = Date.now();
+    for (let round = 0; round < 5; round += 1) {
+      const ids = Array.from({ length: 150 }, (_, i) => keyed(`r${round}-k${i}`));
+      const [forward, backward] = await Promise.all([
+        Promise.all(ids.map((each) => stores[0].claim(each, 'f', now, 60_000))),
+        Promise.all([...ids].reverse().map((each) => stores[1].claim(each, 'f', now, 60_000))),
+      ]);
+      const backwardInOrder = [...backward].reverse();
+      expect(ids.filter((_, i) => forward[i] === backwardInOrder[i])).toEqual([]);
+    }
+  });
+});

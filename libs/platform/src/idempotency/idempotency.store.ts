@@ -204,14 +204,13 @@ export class IdempotencyStore {
     db: Kysely<IdempotencyTables>,
     claims: readonly PendingClaim[],
   ): Promise<boolean[]> {
-    const rowKey = (scopeHash: string, key: string) => `${scopeHash} ${key}`;
     const firsts = new Map<string, PendingClaim>();
     for (const claim of claims) {
-      const key = rowKey(claim.id.scopeHash, claim.id.key);
+      const key = rowKey(claim.id);
       if (!firsts.has(key)) firsts.set(key, claim);
     }
     const inserted = new Set<string>();
-    for (const chunk of chunks([...firsts.values()])) {
+    for (const chunk of chunks(inRowOrder([...firsts.values()]))) {
       const rows = await db
         .insertInto('idempotency_keys')
         .values(
@@ -233,10 +232,12 @@ export class IdempotencyStore {
         .onConflict((conflict) => conflict.columns(['scope_hash', 'idempotency_key']).doNothing())
         .returning(['scope_hash', 'idempotency_key'])
         .execute();
-      for (const row of rows) inserted.add(rowKey(row.scope_hash, row.idempotency_key));
+      for (const row of rows) {
+        inserted.add(rowKey({ scopeHash: row.scope_hash, key: row.idempotency_key }));
+      }
     }
     return claims.map((claim) => {
-      const key = rowKey(claim.id.scopeHash, claim.id.key);
+      const key = rowKey(claim.id);
       return firsts.get(key) === claim && inserted.has(key);
     });
   }
@@ -246,7 +247,7 @@ export class IdempotencyStore {
     db: Kysely<IdempotencyTables>,
     answers: readonly PendingAnswer[],
   ): Promise<void> {
-    for (const chunk of chunks(answers)) {
+    for (const chunk of chunks(inRowOrder(answers))) {
       const rows = chunk.map(
         ({ id, answer, now }) =>
           sql`(${id.scopeHash}, ${id.key}, ${answer.outcome}, CAST(${answer.status} AS integer), ${answer.body}, ${JSON.stringify(answer.headers)}, CAST(${now} AS bigint))`,
@@ -292,6 +293,22 @@ export class IdempotencyStore {
     }
     await query.execute();
   }
+}
+
+/** A row's primary key as one string (a scope hash is hex: the space cannot be part of it). */
+const rowKey = ({ scopeHash, key }: Pick<IdempotencyScope, 'scopeHash' | 'key'>): string =>
+  `${scopeHash} ${key}`;
+
+/**
+ * Writes sorted by their row: two processes writing rows in opposite orders in statements that
+ * overlap would each wait for a row the other holds (a deadlock PostgreSQL breaks by failing one);
+ * in one order the later one only waits.
+ */
+function inRowOrder<T extends { readonly id: IdempotencyScope }>(writes: readonly T[]): T[] {
+  return writes
+    .map((write) => ({ write, key: rowKey(write.id) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ write }) => write);
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
