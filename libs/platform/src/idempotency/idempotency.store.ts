@@ -59,7 +59,7 @@ interface PendingAnswer {
   readonly reject: (error: unknown) => void;
 }
 
-/** Rows per statement: 12 parameters each, far below SQLite's and PostgreSQL's limits. */
+/** Rows per statement: at most 12 parameters each, far below SQLite's and PostgreSQL's limits. */
 const ROWS_PER_STATEMENT = 200;
 
 /**
@@ -69,8 +69,9 @@ const ROWS_PER_STATEMENT = 200;
  * one multi-row update, so a busy API pays two statements per turn instead of two per request.
  * Each promise settles once its statement is committed. On a SQLite file both statements share one
  * transaction, one commit; on PostgreSQL each commits by itself. Should a statement fail, every
- * write in it is refused with its error and none is recorded: a claim refused is a request
- * refused, an answer refused is sent anyway and its key waits for the lease (IdempotencyGuard).
+ * write in it (on a SQLite file, every write of the turn) is refused with its error and none is
+ * recorded: a claim refused is a request refused, an answer refused is sent anyway and its key
+ * waits for the lease (IdempotencyGuard).
  *
  * Durability: a stored answer is on disk before the request is answered, so a replay after a
  * crash gets it. A claim is only a lease of a request in flight: on SQLite a commit of claims
