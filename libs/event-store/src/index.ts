@@ -40,6 +40,7 @@ export {
   type HandleCommandSettings,
 } from './handle-command';
 export { StreamStateCache, type StreamStateEntry } from './stream-state-cache';
+export { TurnQueue } from './append-queue';
 export {
   createEventStore,
   type EventStoreConfig,

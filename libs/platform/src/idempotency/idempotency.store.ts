@@ -1,4 +1,5 @@
 import { sql, type ColumnType, type Kysely } from 'kysely';
+import { TurnQueue } from '@engine/event-store';
 import type { SqlDatabase } from '../database/sql-database';
 
 type Millis = ColumnType<number | string, number, number>;
@@ -43,6 +44,7 @@ export type IdempotencyRecord =
   | { readonly state: 'done'; readonly fingerprint: string; readonly answer: StoredAnswer };
 
 interface PendingClaim {
+  readonly kind: 'claim';
   readonly id: IdempotencyScope;
   readonly fingerprint: string;
   readonly now: number;
@@ -52,6 +54,7 @@ interface PendingClaim {
 }
 
 interface PendingAnswer {
+  readonly kind: 'answer';
   readonly id: IdempotencyScope;
   readonly answer: StoredAnswer;
   readonly now: number;
@@ -82,9 +85,9 @@ const ROWS_PER_STATEMENT = 200;
 export class IdempotencyStore {
   private readonly db: Kysely<IdempotencyTables>;
   private readonly onSqliteFile: boolean;
-  private claims: PendingClaim[] = [];
-  private answers: PendingAnswer[] = [];
-  private flushScheduled = false;
+  private readonly writes = new TurnQueue<PendingClaim | PendingAnswer>((batch) =>
+    this.write(batch),
+  );
 
   constructor(database: SqlDatabase) {
     this.db = database.db;
@@ -99,16 +102,14 @@ export class IdempotencyStore {
     retentionMs: number,
   ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.claims.push({ id, fingerprint, now, retentionMs, resolve, reject });
-      this.scheduleFlush();
+      this.writes.push({ kind: 'claim', id, fingerprint, now, retentionMs, resolve, reject });
     });
   }
 
   /** Stores the answer durably. */
   complete(id: IdempotencyScope, answer: StoredAnswer, now: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.answers.push({ id, answer, now, resolve, reject });
-      this.scheduleFlush();
+      this.writes.push({ kind: 'answer', id, answer, now, resolve, reject });
     });
   }
 
@@ -140,16 +141,12 @@ export class IdempotencyStore {
     };
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const claims = this.claims.splice(0);
-      const answers = this.answers.splice(0);
-      if (this.onSqliteFile) void this.writeTogether(claims, answers);
-      else void Promise.all([this.writeClaims(claims), this.writeAnswers(answers)]);
-    });
+  /** The writes of one turn: its claims in one statement, its answers in another. */
+  private write(batch: (PendingClaim | PendingAnswer)[]): void {
+    const claims = batch.filter((write): write is PendingClaim => write.kind === 'claim');
+    const answers = batch.filter((write): write is PendingAnswer => write.kind === 'answer');
+    if (this.onSqliteFile) void this.writeTogether(claims, answers);
+    else void Promise.all([this.writeClaims(claims), this.writeAnswers(answers)]);
   }
 
   /** Inserts the claims and settles each; a failure refuses them all. */
