@@ -179,6 +179,35 @@ describe.each(KINDS)('the projection runner on %s', (kind) => {
     await expectEqualToCleanRebuild(left);
   });
 
+  it('stopped as its lease is granted, a standby lets the lease go and stops', async () => {
+    const [left, right] = [await side(), await side()];
+    // The real lease, granted only once the runner has been told to stop: as when another
+    // process releases it at the moment this one shuts down.
+    const lease = left.projections.lease.bind(left.projections);
+    left.projections.lease = (name, owner, options) => {
+      const real = lease(name, owner, options);
+      return {
+        ...real,
+        acquire: (signal) =>
+          new Promise((granted) =>
+            signal.addEventListener('abort', () => granted(real.tryAcquire()), { once: true }),
+          ),
+      };
+    };
+    const stopping = runner(left, { owner: 'a' });
+    runners.splice(runners.indexOf(stopping), 1); // stopped here, and bounded (afterEach is not)
+    await until(() => stopping.status().state === 'standby', 'standby');
+    const stopped = await Promise.race([
+      stopping.stop().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(() => resolve('still running after 2 s'), 2_000)),
+    ]);
+    expect(stopped).toBe('stopped');
+    expect(stopping.status().state).toBe('stopped');
+    const taker = await right.projections.lease(incidentsProjection.name, 'b').tryAcquire();
+    expect(taker).not.toBeNull();
+    await taker!.release();
+  });
+
   it('halts on an event it cannot apply, records where, and applies nothing after it', async () => {
     await recordMix(store, 0, 3);
     const { positions } = await store.append(

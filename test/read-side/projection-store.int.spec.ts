@@ -73,6 +73,18 @@ describe.each(KINDS)('the projection store on %s', (kind) => {
     await second!.release();
   });
 
+  if (kind === 'postgres')
+    it('a lease granted while its acquire is being aborted is let go: null, and free for others', async () => {
+      const stopping = new AbortController();
+      // The try goes out at once; the abort lands before its answer comes back.
+      const acquiring = one.projections.lease('incidents', 'a').acquire(stopping.signal);
+      stopping.abort();
+      expect(await acquiring).toBeNull();
+      const taker = await other.projections.lease('incidents', 'b').tryAcquire();
+      expect(taker).not.toBeNull();
+      await taker!.release();
+    });
+
   if (kind === 'sqlite')
     it('refuses the batch of a holder whose lease expired and was taken over (fencing)', async () => {
       const stale = await one.projections.lease('incidents', 'a', { ttlMs: 60 }).tryAcquire();

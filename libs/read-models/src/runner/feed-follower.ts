@@ -100,6 +100,12 @@ export class FeedFollower {
       this.state = 'standby';
       const handle = await this.lease.acquire(this.stopping.signal);
       if (!handle) break;
+      // Granted as stop() was called: the abort listener below would never fire, so the follower
+      // would run on (and its process would not shut down). Let it go for a standby to take.
+      if (this.stopping.signal.aborted) {
+        await handle.release();
+        break;
+      }
       this.logger.log(`${this.name}: active (lease ${this.lease.owner})`);
       const held = new AbortController();
       const abortHeld = () => held.abort();

@@ -38,7 +38,9 @@ export class PostgresLeaseSession {
       acquire: async (signal) => {
         while (!signal.aborted) {
           const handle = await this.tryTake(name).catch(() => null);
-          if (handle) return handle;
+          // The try was in flight when the signal aborted: the holder no longer wants it.
+          if (handle && signal.aborted) await handle.release();
+          else if (handle) return handle;
           await sleep(retryMs, signal);
         }
         return null;

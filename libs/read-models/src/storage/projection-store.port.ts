@@ -87,7 +87,10 @@ export interface Lease {
   readonly owner: string;
   /** One attempt: the lease, or null when someone else holds it. */
   tryAcquire(): Promise<LeaseHandle | null>;
-  /** Waits (standing by) until this owner holds the lease; null when `signal` aborts first. */
+  /**
+   * Waits (standing by) until this owner holds the lease; null when `signal` aborts first. A lease
+   * granted by a try still in flight when `signal` aborted is released, and null returned.
+   */
   acquire(signal: AbortSignal): Promise<LeaseHandle | null>;
 }
 
